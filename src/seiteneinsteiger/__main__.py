@@ -1,0 +1,3 @@
+from seiteneinsteiger.cli.main import run
+
+run()

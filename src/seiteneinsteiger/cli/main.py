@@ -1,0 +1,55 @@
+"""The ``seiteneinsteiger`` command: the app, its global options and its command groups.
+
+Heavy modules (openpyxl, the rule engine, rich tables) are imported inside the commands that need
+them, so ``seiteneinsteiger --help`` stays fast; ``tests/test_startup.py`` guards this.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from seiteneinsteiger import __version__
+from seiteneinsteiger.cli import intake
+
+app = typer.Typer(
+    name="seiteneinsteiger",
+    help="Entscheidungshilfe für die Erstberatung neu zugewanderter Schülerinnen und Schüler "
+    "in NRW: Intake prüfen, Empfehlung mit Begründung, Export für die aufnehmende Schule.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    pretty_exceptions_show_locals=False,
+    rich_markup_mode=None,
+    add_completion=False,
+)
+app.add_typer(intake.app)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"seiteneinsteiger {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    ctx: typer.Context,
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Version anzeigen."),
+    ] = False,
+    debug: Annotated[
+        bool, typer.Option("--debug", help="Bei internen Fehlern den Traceback zeigen.")
+    ] = False,
+) -> None:
+    """Entscheidungshilfe für die Erstberatung neu zugewanderter Schülerinnen und Schüler."""
+    ctx.obj = {"debug": debug}
+
+
+def run() -> None:
+    """Console-script entry point."""
+    from seiteneinsteiger.fsutil import use_private_tempdir
+
+    use_private_tempdir()
+    app()

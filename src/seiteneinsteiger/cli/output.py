@@ -1,0 +1,106 @@
+"""Everything the command line prints goes through here.
+
+Data goes to stdout, messages for people to stderr. Styles are applied with ``typer.style`` and
+stripped automatically when the stream is not a terminal, so piped output carries no colour codes.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from enum import StrEnum
+from typing import Any
+
+import typer
+
+from seiteneinsteiger.errors import ExitCode, Problem, SeiteneinsteigerError
+
+
+class OutputFormat(StrEnum):
+    text = "text"
+    json = "json"
+
+
+class StreamFormat(StrEnum):
+    text = "text"
+    json = "json"
+    jsonl = "jsonl"
+
+
+def out(text: str = "", **style: Any) -> None:
+    typer.echo(typer.style(text, **style) if style else text)
+
+
+def err(text: str, **style: Any) -> None:
+    typer.echo(typer.style(text, **style) if style else text, err=True)
+
+
+def emit_json(data: Any) -> None:
+    typer.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+
+
+def emit_jsonl(data: Any) -> None:
+    typer.echo(json.dumps(data, ensure_ascii=False, default=str))
+
+
+def problem_line(problem: Problem) -> str:
+    text = problem.render()
+    if not problem.is_error:
+        return f"Warnung: {text}"
+    return text
+
+
+def show_problem(problem: Problem, *, to_err: bool = False) -> None:
+    colour = "red" if problem.is_error else "yellow"
+    typer.echo(typer.style(problem_line(problem), fg=colour), err=to_err)
+
+
+def problem_json(problem: Problem) -> dict[str, Any]:
+    return {
+        "file": problem.file,
+        "line": problem.line,
+        "column": problem.column,
+        "cell": problem.cell,
+        "field": problem.field,
+        "code": problem.code,
+        "severity": problem.severity,
+        "message": problem.message,
+    }
+
+
+@contextmanager
+def reported_errors(debug: bool) -> Iterator[None]:
+    """Turn core errors into one German message and the documented exit code.
+
+    Unexpected exceptions are reported without a traceback unless ``--debug`` was given; a
+    traceback never shows local variables (they may hold a child's data).
+    """
+    try:
+        yield
+    except typer.Exit:
+        raise
+    except SeiteneinsteigerError as exc:
+        err(f"Fehler: {exc.message}", fg="red")
+        if exc.hint:
+            err(f"Hinweis: {exc.hint}")
+        raise typer.Exit(int(exc.exit_code)) from None
+    except KeyboardInterrupt:
+        err("Abgebrochen.")
+        raise typer.Exit(130) from None
+    except Exception as exc:
+        if debug:
+            raise
+        err(f"Interner Fehler ({type(exc).__name__}). Bitte mit --debug erneut ausführen und die "
+            "Ausgabe ohne personenbezogene Daten melden.", fg="red")
+        raise typer.Exit(int(ExitCode.INPUT)) from None
+
+
+def is_debug(ctx: typer.Context) -> bool:
+    root = ctx.find_root()
+    return bool(root.obj and root.obj.get("debug"))
+
+
+def stdout_is_terminal() -> bool:
+    return sys.stdout.isatty()

@@ -1,0 +1,434 @@
+"""Code lists of the data contracts, with their German labels.
+
+Codes are the stable values stored in files (`sek1`, `gesamtschule`, `AOSF_CHECK`); labels are what
+people read. Country and language codes are checked against ISO 3166-1 and ISO 639 as shipped by
+``pycountry`` (a maintained code list), not against a hand-typed list.
+"""
+
+from __future__ import annotations
+
+import difflib
+import gettext
+from enum import StrEnum
+from functools import cache
+
+
+class Gender(StrEnum):
+    m = "m"
+    w = "w"
+    d = "d"
+    x = "x"
+
+
+class InterpreterKind(StrEnum):
+    pool = "pool"
+    family = "family"
+    staff = "staff"
+    none = "none"
+
+
+class ConsentScope(StrEnum):
+    school = "school"
+    schulamt = "schulamt"
+    gesundheitsamt = "gesundheitsamt"
+    statistics = "statistics"
+
+
+class Residence(StrEnum):
+    municipality = "municipality"
+    state_facility = "state_facility"
+
+
+class Relation(StrEnum):
+    mother = "mother"
+    father = "father"
+    guardian = "guardian"
+    foster_parent = "foster_parent"
+    youth_office = "youth_office"
+    other = "other"
+
+
+class Level(StrEnum):
+    """GeR / CEFR level; ``none`` means no knowledge of the language."""
+
+    none = "none"
+    A1 = "A1"
+    A2 = "A2"
+    B1 = "B1"
+    B2 = "B2"
+    C1 = "C1"
+    C2 = "C2"
+
+
+LEVEL_ORDER: dict[str, int] = {level.value: rank for rank, level in enumerate(Level)}
+
+
+class Literacy(StrEnum):
+    none = "none"
+    other_script = "other_script"
+    latin = "latin"
+
+
+class Script(StrEnum):
+    latin = "latin"
+    arabic = "arabic"
+    cyrillic = "cyrillic"
+    geez = "geez"
+    georgian = "georgian"
+    armenian = "armenian"
+    greek = "greek"
+    devanagari = "devanagari"
+    chinese = "chinese"
+    other = "other"
+
+
+class SchoolType(StrEnum):
+    none = "none"
+    kindergarten = "kindergarten"
+    primary = "primary"
+    lower_secondary = "lower_secondary"
+    upper_secondary = "upper_secondary"
+    vocational = "vocational"
+
+
+class CertificateKind(StrEnum):
+    grade_report = "grade_report"
+    lower_secondary = "lower_secondary"
+    upper_secondary = "upper_secondary"
+    vocational = "vocational"
+    language_certificate = "language_certificate"
+
+
+class Maths(StrEnum):
+    well_below = "well_below"
+    below = "below"
+    at_grade = "at_grade"
+    above = "above"
+
+
+class AssessmentBasis(StrEnum):
+    conversation = "conversation"
+    certificate = "certificate"
+    task = "task"
+    two_p = "2p"
+    profilanalyse = "profilanalyse"
+
+
+class Need(StrEnum):
+    learning = "learning"
+    language = "language"
+    emotional_social = "emotional_social"
+    hearing = "hearing"
+    vision = "vision"
+    physical_motor = "physical_motor"
+    intellectual = "intellectual"
+    other = "other"
+
+
+class SchoolForm(StrEnum):
+    grundschule = "grundschule"
+    hauptschule = "hauptschule"
+    realschule = "realschule"
+    sekundarschule = "sekundarschule"
+    gesamtschule = "gesamtschule"
+    gymnasium = "gymnasium"
+    primus = "primus"
+    foerderschule = "foerderschule"
+    berufskolleg = "berufskolleg"
+    weiterbildungskolleg = "weiterbildungskolleg"
+
+
+class Stage(StrEnum):
+    none = "none"
+    primarstufe = "primarstufe"
+    sek1 = "sek1"
+    sek2 = "sek2"
+
+
+class SchulpflichtStatus(StrEnum):
+    schulpflichtig = "schulpflichtig"
+    not_yet = "not_yet"
+    no_longer = "no_longer"
+
+
+class Erstalphabetisierung(StrEnum):
+    eligible = "eligible"
+    no = "no"
+    not_applicable = "n/a"
+
+
+class Measure(StrEnum):
+    erstfoerderung = "erstfoerderung"
+    erstalphabetisierung = "erstalphabetisierung"
+    ifk = "ifk"
+    fit_fuer_mehr = "fit_fuer_mehr"
+    hsu = "hsu"
+    fit_in_deutsch = "fit_in_deutsch"
+    schulsozialarbeit = "schulsozialarbeit"
+    kim_case_management = "kim_case_management"
+
+
+SCHOOL_FORM_LABELS: dict[str, str] = {
+    "grundschule": "Grundschule",
+    "hauptschule": "Hauptschule",
+    "realschule": "Realschule",
+    "sekundarschule": "Sekundarschule",
+    "gesamtschule": "Gesamtschule",
+    "gymnasium": "Gymnasium",
+    "primus": "PRIMUS-Schule",
+    "foerderschule": "Förderschule",
+    "berufskolleg": "Berufskolleg",
+    "weiterbildungskolleg": "Weiterbildungskolleg",
+}
+
+STAGE_LABELS: dict[str, str] = {
+    "none": "keine Schulstufe",
+    "primarstufe": "Primarstufe",
+    "sek1": "Sekundarstufe I",
+    "sek2": "Sekundarstufe II",
+}
+
+SCHULPFLICHT_LABELS: dict[str, str] = {
+    "schulpflichtig": "schulpflichtig",
+    "not_yet": "noch nicht schulpflichtig",
+    "no_longer": "nicht mehr schulpflichtig",
+}
+
+MEASURE_LABELS: dict[str, str] = {
+    "erstfoerderung": "Erstförderung (BASS 13-63 Nr. 3)",
+    "erstalphabetisierung": "Lerngruppe zur Erstalphabetisierung",
+    "ifk": "Internationale Förderklasse (Berufskolleg)",
+    "fit_fuer_mehr": "„Fit für mehr“ (Berufskolleg)",
+    "hsu": "Herkunftssprachlicher Unterricht",
+    "fit_in_deutsch": "Ferienkurs „FIT in Deutsch“",
+    "schulsozialarbeit": "Schulsozialarbeit",
+    "kim_case_management": "KIM-Case-Management",
+}
+
+LEVEL_LABELS: dict[str, str] = {"none": "keine Kenntnisse"} | {
+    level.value: level.value for level in Level if level is not Level.none
+}
+
+LITERACY_LABELS: dict[str, str] = {
+    "none": "nicht alphabetisiert",
+    "other_script": "alphabetisiert, nicht in lateinischer Schrift",
+    "latin": "alphabetisiert in lateinischer Schrift",
+}
+
+SCRIPT_LABELS: dict[str, str] = {
+    "latin": "lateinisch",
+    "arabic": "arabisch",
+    "cyrillic": "kyrillisch",
+    "geez": "äthiopisch (Ge'ez)",
+    "georgian": "georgisch",
+    "armenian": "armenisch",
+    "greek": "griechisch",
+    "devanagari": "Devanagari",
+    "chinese": "chinesisch",
+    "other": "andere",
+}
+
+MATHS_LABELS: dict[str, str] = {
+    "well_below": "deutlich unter dem Altersniveau",
+    "below": "unter dem Altersniveau",
+    "at_grade": "auf Altersniveau",
+    "above": "über dem Altersniveau",
+}
+
+SCHOOL_TYPE_LABELS: dict[str, str] = {
+    "none": "kein Schulbesuch",
+    "kindergarten": "Kindergarten / Vorschule",
+    "primary": "Primarschule",
+    "lower_secondary": "Sekundarstufe I",
+    "upper_secondary": "Sekundarstufe II",
+    "vocational": "berufliche Schule",
+}
+
+GENDER_LABELS: dict[str, str] = {"m": "männlich", "w": "weiblich", "d": "divers", "x": "ohne Angabe"}
+
+RELATION_LABELS: dict[str, str] = {
+    "mother": "Mutter",
+    "father": "Vater",
+    "guardian": "Vormund",
+    "foster_parent": "Pflegeeltern",
+    "youth_office": "Jugendamt",
+    "other": "sonstige",
+}
+
+CERTIFICATE_LABELS: dict[str, str] = {
+    "grade_report": "Zeugnis",
+    "lower_secondary": "Abschluss Sekundarstufe I",
+    "upper_secondary": "Abschluss Sekundarstufe II",
+    "vocational": "beruflicher Abschluss",
+    "language_certificate": "Sprachzertifikat",
+}
+
+#: The flag catalogue of nrw-rules.md §9.6. Districts may add flags; they may not rename these.
+FLAGS: dict[str, str] = {
+    "NOT_YET_SCHULPFLICHTIG": "Noch nicht schulpflichtig; Beginn der Schulpflicht beachten",
+    "SCHULPFLICHT_STARTS": "Die Schulpflicht beginnt zu einem bekannten Datum",
+    "KANN_KIND_OPTION": "Vorzeitige Einschulung auf Antrag der Eltern möglich (§ 35 Abs. 2 SchulG)",
+    "ZUE_NOT_ASSIGNED": "Asylsuchende Familie in einer Landesunterkunft: noch keiner Gemeinde "
+    "zugewiesen, daher noch nicht schulpflichtig (§ 34 Abs. 6 SchulG)",
+    "NO_LONGER_SCHULPFLICHTIG": "Die Schulpflicht ist beendet",
+    "SCHULPFLICHT_ENDS": "Datum, an dem die Schulpflicht in der Sekundarstufe II endet",
+    "BEFREIUNG_18_POSSIBLE": "Volljährig: die Schulaufsicht kann vom weiteren Schulbesuch befreien "
+    "(§ 38 Abs. 3 SchulG)",
+    "SCHULPFLICHT_EARLY_END_CHECK": "Ausländischer Abschluss der Sek. II: die obere Schulaufsicht "
+    "kann das Ende der Schulpflicht feststellen",
+    "BORDERLINE_SEK1_BK": "Grenze Sekundarstufe I / Berufskolleg unklar: Schulaufsicht "
+    "einbeziehen",
+    "GRADE_BELOW_AGE_CONSIDER": "Aufnahme unterhalb der Altersstufe kann erwogen werden",
+    "NO_PRIOR_SCHOOLING": "Kein bisheriger Schulbesuch",
+    "INTERRUPTED_SCHOOLING": "Schulbesuch unterbrochen",
+    "ERSTALPHABETISIERUNG": "Lerngruppe zur Erstalphabetisierung angezeigt (bis zu einem Jahr)",
+    "LATIN_SCRIPT_LITERACY": "Alphabetisiert, aber nicht in lateinischer Schrift",
+    "AOSF_CHECK_LATER": "Zunächst in der Schule beobachten; kein AO-SF-Verfahren bei der "
+    "Erstberatung (§ 18 AO-SF)",
+    "AOSF_CHECK": "Dokumentierte Beeinträchtigung: AO-SF prüfen; die Eltern können einen Antrag "
+    "stellen",
+    "AOSF_NOT_INDICATED": "Fehlende Deutschkenntnisse, fehlender Schulbesuch oder fehlende "
+    "Alphabetisierung begründen keinen sonderpädagogischen Unterstützungsbedarf",
+    "CERTIFICATE_RECOGNITION": "Ausländisches Zeugnis anerkennen lassen (BR Köln bis MSA, "
+    "BR Düsseldorf Hochschulreife)",
+    "SPRACHFESTSTELLUNGSPRUEFUNG_OPTION": "Die Herkunftssprache kann eine Fremdsprache ersetzen "
+    "(Sprachfeststellungsprüfung, Antrag bis 1. Oktober)",
+    "SECOND_FOREIGN_LANGUAGE": "Gymnasium ab Klasse 7: zweite Fremdsprache fehlt",
+    "HSU_OFFER": "Herkunftssprachlichen Unterricht anbieten, wo er eingerichtet ist",
+    "HEALTH_CHECK": "Schulärztliche Untersuchung vor der Aufnahme",
+    "BILDUNGSGANG_AFTER_ERSTFOERDERUNG": "Die Schulform wird erst nach der Erstförderung "
+    "festgelegt; die Empfehlung ist vorläufig",
+    "ERSTFOERDERUNG_CONTINUES": "Erstförderung läuft über den Stufenwechsel weiter; bisherige "
+    "Zeit wird angerechnet",
+    "TRANSITION_NEXT_YEAR": "Im nächsten Schuljahr steht ein Stufenwechsel an",
+    "ADULT_EDUCATION_REFERRAL": "An Angebote für junge Erwachsene verweisen (Weiterbildungskolleg, "
+    "Jugendintegrationskurs, Ausbildung)",
+    "MIDYEAR_BK_ENTRY": "Aufnahme am Berufskolleg während des Schuljahres; die IFK beginnt in der "
+    "Regel am 1. August",
+    "DISTRICT_RULE": "Eine Regel des Kreises bzw. der Stadt entscheidet diesen Punkt",
+    "ONLINE_HOME_SCHOOL_NOT_SUFFICIENT": "Online-Unterricht des Herkunftslandes erfüllt die "
+    "Schulpflicht nicht",
+    "FAMILY_WISH_CHECK": "Wunsch der Familie mit der Empfehlung abgleichen",
+    "NO_RULE_MATCHED": "Keine Regel entscheidet diesen Fall: Einzelfallentscheidung dokumentieren",
+}
+
+#: Country codes that ISO 3166-1 does not assign but the contract allows.
+EXTRA_COUNTRIES: dict[str, str] = {"XK": "Kosovo", "XX": "unbekannt / staatenlos"}
+
+
+@cache
+def _german(domain: str) -> gettext.NullTranslations:
+    import pycountry
+
+    try:
+        return gettext.translation(domain, pycountry.LOCALES_DIR, languages=["de"])
+    except OSError:  # pragma: no cover - pycountry always ships German
+        return gettext.NullTranslations()
+
+
+def country_name(code: str) -> str:
+    """German name of an ISO 3166-1 alpha-2 code (or of XK / XX)."""
+    if code in EXTRA_COUNTRIES:
+        return EXTRA_COUNTRIES[code]
+    import pycountry
+
+    country = pycountry.countries.get(alpha_2=code)
+    if country is None:
+        return code
+    return _german("iso3166-1").gettext(country.name)
+
+
+def language_name(code: str) -> str:
+    """German name of a BCP-47 primary language subtag."""
+    record = _language_record(code)
+    if record is None:
+        return code
+    return _german("iso639-3").gettext(record.name)
+
+
+def _language_record(code: str) -> object | None:
+    import pycountry
+
+    if len(code) == 2:
+        return pycountry.languages.get(alpha_2=code)  # type: ignore[no-any-return]
+    if len(code) == 3:
+        return pycountry.languages.get(alpha_3=code)  # type: ignore[no-any-return]
+    return None
+
+
+def check_country(code: str) -> str | None:
+    """Return an error message for a bad country code, or None when it is valid."""
+    import pycountry
+
+    if code in EXTRA_COUNTRIES or (len(code) == 2 and pycountry.countries.get(alpha_2=code)):
+        return None
+    upper = code.upper()
+    if upper != code and check_country(upper) is None:
+        return f"'{code}' ist kein Ländercode; meinten Sie '{upper}'? (Großbuchstaben)"
+    if len(code) == 3 and (country := pycountry.countries.get(alpha_3=upper)) is not None:
+        return f"'{code}' ist ein dreistelliger Code; bitte den zweistelligen '{country.alpha_2}'"
+    suggestion = _country_by_name(code)
+    hint = f"; meinten Sie '{suggestion}'?" if suggestion else ""
+    return (
+        f"'{code}' ist kein Ländercode nach ISO 3166-1 alpha-2{hint} (XK für Kosovo, XX für "
+        "unbekannt/staatenlos)"
+    )
+
+
+def _country_by_name(text: str) -> str | None:
+    import pycountry
+
+    try:
+        return str(pycountry.countries.lookup(text).alpha_2)
+    except LookupError:
+        pass
+    german = {
+        _german("iso3166-1").gettext(c.name).casefold(): c.alpha_2 for c in pycountry.countries
+    }
+    match = difflib.get_close_matches(text.casefold(), list(german), n=1, cutoff=0.8)
+    return str(german[match[0]]) if match else None
+
+
+def check_language(code: str) -> str | None:
+    """Return an error message for a bad BCP-47 primary language subtag, or None when valid.
+
+    Two-letter ISO 639-1 codes are used where they exist (``ar``), ISO 639-3 otherwise (``prs``,
+    ``kmr``, ``ckb``, ``rom``), as BCP-47 prescribes.
+    """
+    record = _language_record(code)
+    if record is not None:
+        alpha_2 = getattr(record, "alpha_2", None)
+        if len(code) == 3 and alpha_2:
+            return f"'{code}': nach BCP-47 gilt der kürzere Code '{alpha_2}'"
+        return None
+    lowered = code.lower()
+    if lowered != code and check_language(lowered) is None:
+        return f"'{code}' ist kein Sprachcode; meinten Sie '{lowered}'? (Kleinbuchstaben)"
+    suggestion = _language_by_name(code)
+    hint = f"; meinten Sie '{suggestion}' ({language_name(suggestion)})?" if suggestion else ""
+    return f"'{code}' ist kein Sprachcode nach BCP-47 / ISO 639{hint}"
+
+
+def _language_by_name(text: str) -> str | None:
+    import pycountry
+
+    folded = text.casefold()
+    names: dict[str, str] = {}
+    translate = _german("iso639-3").gettext
+    for language in pycountry.languages:
+        code = getattr(language, "alpha_2", None) or language.alpha_3
+        names.setdefault(language.name.casefold(), code)
+        names.setdefault(translate(language.name).casefold(), code)
+    if folded in names:
+        return names[folded]
+    match = difflib.get_close_matches(folded, list(names), n=1, cutoff=0.85)
+    return names[match[0]] if match else None
+
+
+def suggest(value: str, allowed: list[str], cutoff: float = 0.5) -> str | None:
+    """The allowed value nearest to ``value``, if any is near enough."""
+    folded = {option.casefold(): option for option in allowed}
+    if value.casefold() in folded:
+        return folded[value.casefold()]
+    match = difflib.get_close_matches(value.casefold(), list(folded), n=1, cutoff=cutoff)
+    return folded[match[0]] if match else None

@@ -1,0 +1,99 @@
+"""Errors and problems the user can fix.
+
+The core never prints and never exits. It raises a :class:`SeiteneinsteigerError` for a problem that
+stops one operation, or it returns :class:`Problem` records when several independent problems in one
+input should all be reported at once (a file with five mistakes gets five lines, not one).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import IntEnum
+
+
+class ExitCode(IntEnum):
+    """Exit codes of the command line, documented in the README for script authors."""
+
+    OK = 0
+    INPUT = 1  # a problem with the input, the rules or the data
+    USAGE = 2  # wrong usage of the command line
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One problem in one input file, located as precisely as the input allows.
+
+    ``where`` is the location inside the file: a line (``12``), a line and column, or a cell
+    reference (``Schüler!C7``). ``field`` is the dotted path of the field (``pupil.birth_date``).
+    """
+
+    file: str
+    message: str
+    line: int | None = None
+    column: int | None = None
+    field: str | None = None
+    code: str | None = None
+    severity: str = "error"  # "error" | "warning"
+    cell: str | None = None
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity == "error"
+
+    def location(self) -> str:
+        parts = [self.file]
+        if self.cell is not None:
+            return f"{self.file} {self.cell}"
+        if self.line is not None:
+            parts.append(str(self.line))
+            if self.column is not None:
+                parts.append(str(self.column))
+        return ":".join(parts)
+
+    def render(self) -> str:
+        """``FILE:LINE: field.path: message`` (the code, when present, before the field)."""
+        head = self.location()
+        if self.code:
+            head += f" {self.code}"
+        body = f"{self.field}: {self.message}" if self.field else self.message
+        return f"{head}: {body}"
+
+
+class SeiteneinsteigerError(Exception):
+    """A problem the user can fix; shown as one line without a traceback."""
+
+    exit_code: ExitCode = ExitCode.INPUT
+
+    def __init__(
+        self, message: str, *, hint: str | None = None, problems: list[Problem] | None = None
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+        self.problems: list[Problem] = problems or []
+
+
+class InputFileError(SeiteneinsteigerError):
+    """An input file cannot be read or parsed (missing, unreadable, binary, broken YAML/JSON)."""
+
+
+class IntakeError(SeiteneinsteigerError):
+    """An intake does not satisfy the intake@1 contract."""
+
+
+class RuleSetError(SeiteneinsteigerError):
+    """A rule set cannot be loaded: broken file, unknown field, forbidden override, ..."""
+
+
+class FormError(SeiteneinsteigerError):
+    """A questionnaire definition or a filled-in form is invalid."""
+
+
+class ExportError(SeiteneinsteigerError):
+    """An export cannot be written (target exists, is open in Excel, no consent, ...)."""
+
+
+class UsageError(SeiteneinsteigerError):
+    """The command line was used wrongly (unknown district, conflicting options)."""
+
+    exit_code = ExitCode.USAGE

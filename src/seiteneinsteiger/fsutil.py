@@ -1,0 +1,114 @@
+"""Safe file handling for personal data.
+
+* :func:`atomic_write` writes to a hidden temporary file in the target directory, created with mode
+  0600, flushes and fsyncs it, then renames it into place: a reader never sees a half-written file
+  and an interrupted export leaves nothing behind.
+* :func:`use_private_tempdir` points :mod:`tempfile` at a 0700 directory of the user, because
+  openpyxl writes each worksheet's XML (names, birth dates) to ``$TMPDIR`` while saving.
+* :func:`data_dir` is where the tool keeps its own state (the export log):
+  ``$SEITENEINSTEIGER_HOME`` or the platform's user data directory.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import sys
+import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import IO
+
+from seiteneinsteiger.errors import ExportError
+
+PRIVATE_FILE_MODE = 0o600
+PRIVATE_DIR_MODE = 0o700
+
+
+def data_dir() -> Path:
+    """The tool's private data directory, created 0700 when missing."""
+    configured = os.environ.get("SEITENEINSTEIGER_HOME")
+    if configured:
+        base = Path(configured)
+    elif sys.platform == "win32":  # pragma: no cover
+        base = Path(os.environ.get("APPDATA", Path.home())) / "seiteneinsteiger"
+    else:
+        base = Path(os.environ.get("XDG_DATA_HOME", Path.home() / ".local" / "share"))
+        base = base / "seiteneinsteiger"
+    base.mkdir(parents=True, exist_ok=True, mode=PRIVATE_DIR_MODE)
+    with contextlib.suppress(OSError):
+        base.chmod(PRIVATE_DIR_MODE)
+    return base
+
+
+def use_private_tempdir() -> Path:
+    """Route library temp files into ``<data_dir>/tmp`` (0700), emptied at every start."""
+    private = data_dir() / "tmp"
+    if private.exists():
+        shutil.rmtree(private, ignore_errors=True)
+    private.mkdir(mode=PRIVATE_DIR_MODE, exist_ok=True)
+    tempfile.tempdir = str(private)
+    return private
+
+
+@contextmanager
+def atomic_write(target: Path, *, force: bool = False, mode: str = "wb") -> Iterator[IO[bytes]]:
+    """Write ``target`` atomically and owner-readable only.
+
+    Refuses to replace an existing file unless ``force``; a target that cannot be replaced (open
+    in Excel on Windows, read-only directory) is reported as :class:`ExportError`.
+    """
+    if target.exists() and not force:
+        raise ExportError(
+            f"{target} existiert bereits",
+            hint="Mit --force überschreiben oder mit -o einen anderen Namen wählen.",
+        )
+    directory = target.parent if str(target.parent) else Path(".")
+    if not directory.is_dir():
+        raise ExportError(f"Verzeichnis {directory} existiert nicht")
+    try:
+        fd, temporary = tempfile.mkstemp(dir=directory, prefix=f".{target.name}.", suffix=".part")
+    except PermissionError:
+        raise ExportError(f"keine Schreibberechtigung im Verzeichnis {directory}") from None
+    temp_path = Path(temporary)
+    try:
+        os.chmod(fd, PRIVATE_FILE_MODE) if hasattr(os, "fchmod") else None
+        with os.fdopen(fd, mode) as handle:
+            yield handle
+            handle.flush()
+            os.fsync(handle.fileno())
+        _replace(temp_path, target)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            temp_path.unlink()
+        raise
+    _fsync_directory(directory)
+
+
+def write_bytes_atomic(target: Path, produce: Callable[[IO[bytes]], None], *, force: bool) -> None:
+    with atomic_write(target, force=force) as handle:
+        produce(handle)
+
+
+def _replace(source: Path, target: Path) -> None:
+    try:
+        os.replace(source, target)
+    except PermissionError:
+        raise ExportError(
+            f"{target} kann nicht ersetzt werden",
+            hint="Ist die Datei noch in Excel geöffnet? Bitte schließen und erneut versuchen.",
+        ) from None
+    except IsADirectoryError:
+        raise ExportError(f"{target} ist ein Verzeichnis") from None
+
+
+def _fsync_directory(directory: Path) -> None:
+    if os.name != "posix":  # pragma: no cover
+        return
+    fd = os.open(directory, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)

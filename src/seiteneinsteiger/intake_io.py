@@ -1,0 +1,269 @@
+"""Loading intake files: paths in, validated :class:`Intake` models or located problems out.
+
+One bad file never stops the others: :func:`load_intakes` yields one :class:`LoadedIntake` per
+document, each either valid or carrying its problems.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from seiteneinsteiger.codes import suggest
+from seiteneinsteiger.errors import InputFileError, Problem
+from seiteneinsteiger.models.intake import FORMAT, Intake, check_intake
+from seiteneinsteiger.yamlsource import Document, JsonLinesProblems, load_documents
+
+INTAKE_SUFFIXES = (".yaml", ".yml", ".json", ".jsonl")
+
+
+@dataclass(slots=True)
+class LoadedIntake:
+    """The outcome of loading one intake document."""
+
+    source: str
+    intake: Intake | None
+    problems: list[Problem] = field(default_factory=list)
+    line: int | None = None  # the line of a JSON Lines record
+
+    @property
+    def ok(self) -> bool:
+        return self.intake is not None and not any(p.is_error for p in self.problems)
+
+    @property
+    def label(self) -> str:
+        return f"{self.source}:{self.line}" if self.line is not None else self.source
+
+
+def expand_paths(paths: Sequence[Path]) -> Iterator[tuple[Path, str]]:
+    """Files named directly, and every intake file below a directory, in a stable order.
+
+    Hidden files and directories (``.git``, editor swap files) are skipped.
+    """
+    for path in paths:
+        if path.is_dir():
+            found = sorted(
+                candidate
+                for candidate in path.rglob("*")
+                if candidate.is_file()
+                and candidate.suffix.lower() in INTAKE_SUFFIXES
+                and not any(part.startswith(".") for part in candidate.relative_to(path).parts)
+                and not candidate.name.endswith((".tests.yaml", ".tests.yml"))
+            )
+            for candidate in found:
+                yield candidate, _display(candidate)
+        else:
+            yield path, _display(path)
+
+
+def _display(path: Path) -> str:
+    text = str(path)
+    if not path.is_absolute():
+        return text
+    try:
+        return os.path.relpath(path)
+    except ValueError:  # pragma: no cover - another drive on Windows
+        return text
+
+
+def load_intakes(paths: Sequence[Path], *, today: dt.date | None = None) -> Iterator[LoadedIntake]:
+    """Load every intake below ``paths``; never raises for bad input."""
+    day = today or dt.date.today()
+    for path, display in expand_paths(paths):
+        yield from load_intake_file(path, display, today=day)
+
+
+def load_intake_file(
+    path: Path, display: str | None = None, *, today: dt.date | None = None
+) -> list[LoadedIntake]:
+    source = display or str(path)
+    day = today or dt.date.today()
+    try:
+        documents = load_documents(path, source)
+    except JsonLinesProblems as exc:
+        broken = [LoadedIntake(source, None, [p], line=p.line) for p in exc.problems]
+        good = [validate_document(d, today=day) for d in exc.documents]
+        return sorted(broken + good, key=lambda item: item.line or 0)
+    except InputFileError as exc:
+        return [LoadedIntake(source, None, [_file_problem(exc, source)])]
+    return [validate_document(document, today=day) for document in documents]
+
+
+def _file_problem(exc: InputFileError, source: str) -> Problem:
+    """Turn a file-level error ("a.yaml:3:5: message") into a located Problem."""
+    match = re.match(rf"^{re.escape(source)}(?::(\d+))?(?::(\d+))?: (.*)$", exc.message, re.S)
+    if not match:
+        return Problem(file=source, message=exc.message)
+    line, column, message = match.groups()
+    if exc.hint:
+        message = f"{message}. {exc.hint}"
+    return Problem(
+        file=source,
+        line=int(line) if line else None,
+        column=int(column) if column else None,
+        message=message,
+    )
+
+
+def validate_document(document: Document, *, today: dt.date) -> LoadedIntake:
+    """Validate one parsed document against intake@1 and the cross-field checks."""
+    data = document.data
+    if not isinstance(data, dict):
+        problem = Problem(
+            file=document.source,
+            line=document.index or 1,
+            message="eine Abbildung mit den Feldern von intake@1 erwartet "
+            f"(format: {FORMAT}, intake_date, pupil, ...)",
+        )
+        return LoadedIntake(document.source, None, [problem], line=document.index)
+    try:
+        intake = Intake.model_validate(data)
+    except ValidationError as exc:
+        problems = [
+            _located(document, loc, message)
+            for loc, message in explain_validation_error(exc, Intake, data)
+        ]
+        problems.sort(key=lambda p: p.line or 0)
+        return LoadedIntake(document.source, None, problems, line=document.index)
+    problems = [
+        _located(document, issue.path, issue.message, issue.severity)
+        for issue in check_intake(intake, today)
+    ]
+    return LoadedIntake(document.source, intake, problems, line=document.index)
+
+
+def _located(
+    document: Document, loc: tuple[str | int, ...], message: str, severity: str = "error"
+) -> Problem:
+    unknown_key = message.startswith("unbekanntes Feld")
+    position = document.locator.find(loc, key=unknown_key)
+    return Problem(
+        file=document.source,
+        line=position.line if position else document.index,
+        field=".".join(str(part) for part in loc) or None,
+        message=message,
+        severity=severity,
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# German messages for pydantic's validation errors
+
+_MESSAGES = {
+    "missing": "Pflichtfeld fehlt",
+    "int_type": "ganze Zahl erwartet",
+    "int_parsing": "ganze Zahl erwartet, nicht '{input}'",
+    "int_from_float": "ganze Zahl erwartet, nicht '{input}'",
+    "bool_type": "true oder false erwartet, nicht '{input}'",
+    "string_type": "Text erwartet, nicht '{input}' (Text in Anführungszeichen setzen)",
+    "list_type": "Liste erwartet, z. B. [a, b]",
+    "model_type": "Abbildung (Unterfelder) erwartet",
+    "model_attributes_type": "Abbildung (Unterfelder) erwartet",
+    "dict_type": "Abbildung (Unterfelder) erwartet",
+    "string_too_short": "darf nicht leer sein",
+    "string_too_long": "Text ist zu lang (höchstens {max_length} Zeichen)",
+    "greater_than_equal": "muss mindestens {ge} sein, nicht {input}",
+    "less_than_equal": "darf höchstens {le} sein, nicht {input}",
+    "frozen_instance": "darf nicht geändert werden",
+}
+
+_PATTERN_MESSAGES = {
+    "postcode": "Postleitzahl mit fünf Ziffern erwartet, in Anführungszeichen (\"40878\")",
+    "case_id": "Fallnummer aus Buchstaben, Ziffern, '-', '_', '.', '/' (höchstens 40 Zeichen)",
+    "district": "Kennung des Kreises in Kleinbuchstaben, z. B. kreis-mettmann",
+}
+
+
+def explain_validation_error(
+    exc: ValidationError, model: type[BaseModel], data: Any
+) -> list[tuple[tuple[str | int, ...], str]]:
+    """German message per error, located by field path; one entry per distinct field."""
+    results: list[tuple[tuple[str | int, ...], str]] = []
+    seen: set[tuple[str | int, ...]] = set()
+    for error in exc.errors(include_url=False):
+        loc = _clean_loc(error["loc"])
+        if loc in seen:
+            continue
+        seen.add(loc)
+        results.append((loc, _message(error, loc, model)))
+    return results
+
+
+def _clean_loc(loc: Iterable[Any]) -> tuple[str | int, ...]:
+    """Drop pydantic's union and validator markers (``str``, ``function-after[...]``)."""
+    parts: list[str | int] = []
+    for part in loc:
+        if isinstance(part, int):
+            parts.append(part)
+        elif "[" in part or part in {"str", "int", "date", "bool", "list", "none", "lax-or-strict"}:
+            continue
+        else:
+            parts.append(part)
+    return tuple(parts)
+
+
+def _message(error: Any, loc: tuple[str | int, ...], model: type[BaseModel]) -> str:
+    kind = error["type"]
+    ctx = error.get("ctx") or {}
+    value = error.get("input")
+    if kind == "extra_forbidden":
+        return _unknown_field(loc, model)
+    if kind in {"enum", "literal_error"}:
+        allowed = re.findall(r"'([^']*)'", str(ctx.get("expected", "")))
+        near = suggest(str(value), allowed)
+        hint = f"; meinten Sie '{near}'?" if near and near != str(value) else ""
+        return f"'{value}' ist nicht erlaubt{hint}. Erlaubt: {', '.join(allowed)}"
+    if kind == "string_pattern_mismatch":
+        return _PATTERN_MESSAGES.get(str(loc[-1]), "Wert hat nicht das erwartete Format")
+    if kind in {"iso_date", "country_code", "language_code"}:
+        return str(error["msg"])
+    template = _MESSAGES.get(kind)
+    if template is None:
+        return str(error["msg"])
+    return template.format(input=_short(value), **ctx)
+
+
+def _short(value: Any) -> str:
+    text = str(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def _unknown_field(loc: tuple[str | int, ...], model: type[BaseModel]) -> str:
+    name = str(loc[-1])
+    allowed = _allowed_fields(loc[:-1], model)
+    near = suggest(name, allowed) if allowed else None
+    hint = f"; meinten Sie '{near}'?" if near else ""
+    listing = f". Erlaubt: {', '.join(allowed)}" if allowed else ""
+    return f"unbekanntes Feld '{name}'{hint}{listing}"
+
+
+def _allowed_fields(parent: tuple[str | int, ...], model: type[BaseModel]) -> list[str]:
+    """Field names of the model that sits at ``parent`` (lists are stepped through)."""
+    current: Any = model
+    for part in parent:
+        if isinstance(part, int):
+            continue
+        info = current.model_fields.get(part) if hasattr(current, "model_fields") else None
+        if info is None:
+            return []
+        current = _model_of(info.annotation)
+        if current is None:
+            return []
+    return list(current.model_fields) if hasattr(current, "model_fields") else []
+
+
+def _model_of(annotation: Any) -> type[BaseModel] | None:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for argument in getattr(annotation, "__args__", ()):
+        found = _model_of(argument)
+        if found is not None:
+            return found
+    return None

@@ -1,0 +1,58 @@
+"""Field types shared by the models: ISO dates, country and language codes, strict booleans."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Annotated, Any
+
+from pydantic import AfterValidator, BeforeValidator, StrictBool, StringConstraints
+from pydantic_core import PydanticCustomError
+
+from seiteneinsteiger.codes import check_country, check_language
+
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def _iso_date(value: Any) -> Any:
+    """Accept a ``date`` or an ISO ``YYYY-MM-DD`` string, nothing else.
+
+    pydantic would otherwise read an integer such as ``20130211`` as a Unix timestamp.
+    """
+    if isinstance(value, dt.datetime):
+        raise PydanticCustomError("iso_date", "Datum ohne Uhrzeit erwartet (JJJJ-MM-TT)")
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str) and _ISO_DATE.match(value.strip()):
+        try:
+            return dt.date.fromisoformat(value.strip())
+        except ValueError:
+            raise PydanticCustomError(
+                "iso_date", "'{value}' ist kein gültiges Datum (diesen Tag gibt es nicht)",
+                {"value": value},
+            ) from None
+    raise PydanticCustomError(
+        "iso_date", "Datum im Format JJJJ-MM-TT erwartet, nicht '{value}'", {"value": value}
+    )
+
+
+def _country(value: str) -> str:
+    message = check_country(value)
+    if message:
+        raise PydanticCustomError("country_code", message.replace("{", "{{").replace("}", "}}"))
+    return value
+
+
+def _language(value: str) -> str:
+    message = check_language(value)
+    if message:
+        raise PydanticCustomError("language_code", message.replace("{", "{{").replace("}", "}}"))
+    return value
+
+
+IsoDate = Annotated[dt.date, BeforeValidator(_iso_date)]
+CountryCode = Annotated[str, AfterValidator(_country)]
+LanguageCode = Annotated[str, AfterValidator(_language)]
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
+ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+Flag = StrictBool
