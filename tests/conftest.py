@@ -1,0 +1,43 @@
+"""Shared test set-up: a deterministic terminal and a private, empty data directory per test."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+# Typer reads these once, when typer.rich_utils is imported: set them before any test runs.
+os.environ["TERMINAL_WIDTH"] = "3000"
+os.environ["_TYPER_FORCE_DISABLE_TERMINAL"] = "1"
+
+REPO = Path(__file__).resolve().parent.parent
+EXAMPLES = REPO / "examples"
+
+
+@pytest.fixture(autouse=True)
+def _isolated_environment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Never touch the real home directory; never inherit colour or district settings."""
+    home = tmp_path_factory.mktemp("home")
+    saved = dict(os.environ)
+    os.environ["SEITENEINSTEIGER_HOME"] = str(home)
+    os.environ["XDG_CONFIG_HOME"] = str(home / "config")
+    for name in ("FORCE_COLOR", "NO_COLOR", "PY_COLORS", "GITHUB_ACTIONS", "SEITENEINSTEIGER_DISTRICT"):
+        os.environ.pop(name, None)
+    try:
+        yield
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    return CliRunner()
+
+
+@pytest.fixture
+def examples() -> Path:
+    return EXAMPLES
