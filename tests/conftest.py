@@ -24,7 +24,13 @@ def _isolated_environment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[
     saved = dict(os.environ)
     os.environ["SEITENEINSTEIGER_HOME"] = str(home)
     os.environ["XDG_CONFIG_HOME"] = str(home / "config")
-    for name in ("FORCE_COLOR", "NO_COLOR", "PY_COLORS", "GITHUB_ACTIONS", "SEITENEINSTEIGER_DISTRICT"):
+    for name in (
+        "FORCE_COLOR",
+        "NO_COLOR",
+        "PY_COLORS",
+        "GITHUB_ACTIONS",
+        "SEITENEINSTEIGER_DISTRICT",
+    ):
         os.environ.pop(name, None)
     try:
         yield

@@ -11,6 +11,7 @@ import difflib
 import gettext
 from enum import StrEnum
 from functools import cache
+from typing import Any
 
 
 class Gender(StrEnum):
@@ -244,7 +245,12 @@ SCHOOL_TYPE_LABELS: dict[str, str] = {
     "vocational": "berufliche Schule",
 }
 
-GENDER_LABELS: dict[str, str] = {"m": "männlich", "w": "weiblich", "d": "divers", "x": "ohne Angabe"}
+GENDER_LABELS: dict[str, str] = {
+    "m": "männlich",
+    "w": "weiblich",
+    "d": "divers",
+    "x": "ohne Angabe",
+}
 
 RELATION_LABELS: dict[str, str] = {
     "mother": "Mutter",
@@ -276,8 +282,7 @@ FLAGS: dict[str, str] = {
     "(§ 38 Abs. 3 SchulG)",
     "SCHULPFLICHT_EARLY_END_CHECK": "Ausländischer Abschluss der Sek. II: die obere Schulaufsicht "
     "kann das Ende der Schulpflicht feststellen",
-    "BORDERLINE_SEK1_BK": "Grenze Sekundarstufe I / Berufskolleg unklar: Schulaufsicht "
-    "einbeziehen",
+    "BORDERLINE_SEK1_BK": "Grenze Sekundarstufe I / Berufskolleg unklar: Schulaufsicht einbeziehen",
     "GRADE_BELOW_AGE_CONSIDER": "Aufnahme unterhalb der Altersstufe kann erwogen werden",
     "NO_PRIOR_SCHOOLING": "Kein bisheriger Schulbesuch",
     "INTERRUPTED_SCHOOLING": "Schulbesuch unterbrochen",
@@ -346,13 +351,13 @@ def language_name(code: str) -> str:
     return _german("iso639-3").gettext(record.name)
 
 
-def _language_record(code: str) -> object | None:
+def _language_record(code: str) -> Any:
     import pycountry
 
     if len(code) == 2:
-        return pycountry.languages.get(alpha_2=code)  # type: ignore[no-any-return]
+        return pycountry.languages.get(alpha_2=code)
     if len(code) == 3:
-        return pycountry.languages.get(alpha_3=code)  # type: ignore[no-any-return]
+        return pycountry.languages.get(alpha_3=code)
     return None
 
 

@@ -4,9 +4,9 @@ A condition is a YAML mapping from a field name to a test; all tests must hold::
 
     when:
       age: {from: 10, to: 15}              # inclusive range
-      languages.german: {max: A2}          # ordered code lists compare by rank (none < A1 < ... < C2)
+      languages.german: {max: A2}          # ordered code lists compare by rank (none < A1 ...)
       languages.literacy: [none, other_script]   # a list means "one of"
-      residence: state_facility            # a plain value means "equals" (for a list field: contains)
+      pupil.residence: state_facility      # a plain value means "equals" (list field: contains)
       support_needs.documented: {contains_any: [hearing, vision]}
       schooling.years: {known: true}
       any_of:                              # at least one of these mappings holds
@@ -150,12 +150,13 @@ class Parser:
         if spec is None:
             near = suggest(name, list(self.catalogue), cutoff=0.6)
             hint = f"; meinten Sie '{near}'?" if near else ""
-            self.issues.append(
-                Issue(path, f"unbekanntes Feld '{name}'{hint}", code="SE-C002")
-            )
+            self.issues.append(Issue(path, f"unbekanntes Feld '{name}'{hint}", code="SE-C002"))
             return []
         if isinstance(value, Mapping):
-            return [self._operator(spec, str(op), operand, (*path, str(op))) for op, operand in value.items()]
+            return [
+                self._operator(spec, str(op), operand, (*path, str(op)))
+                for op, operand in value.items()
+            ]
         if isinstance(value, list):
             operator = "contains_any" if spec.kind == "list" else "in"
             return [self._operator(spec, operator, value, path)]
@@ -192,7 +193,9 @@ class Parser:
             self.issues.append(Issue(path, f"'{operator}' erwartet eine Liste"))
         return Test(spec.name, operator, _normalise(spec, operand), path)
 
-    def _check_value(self, spec: FieldSpec, operator: str, value: Any, path: tuple[str | int, ...]) -> None:
+    def _check_value(
+        self, spec: FieldSpec, operator: str, value: Any, path: tuple[str | int, ...]
+    ) -> None:
         if value is None and operator in {"eq", "not"}:
             return
         if spec.values and spec.kind in {"enum", "list"}:
@@ -215,7 +218,9 @@ class Parser:
         elif expected is int and (isinstance(value, bool) or not isinstance(value, int)):
             self.issues.append(Issue(path, f"ganze Zahl erwartet, nicht '{value}'", "SE-C004"))
         elif expected is not None and expected is not int and not isinstance(value, expected):
-            self.issues.append(Issue(path, f"Wert '{value}' passt nicht zum Typ {spec.kind}", "SE-C004"))
+            self.issues.append(
+                Issue(path, f"Wert '{value}' passt nicht zum Typ {spec.kind}", "SE-C004")
+            )
 
 
 def _is_date(value: Any) -> bool:
@@ -249,7 +254,9 @@ def failure(condition: Condition, facts: Mapping[str, Any], catalogue: Catalogue
     """The first reason ``condition`` does not hold, or ``None`` when it holds."""
     for test in condition.tests:
         if not _test(test, facts.get(test.field), catalogue[test.field]):
-            return Failure(test, describe_failure(test, facts.get(test.field), catalogue[test.field]))
+            return Failure(
+                test, describe_failure(test, facts.get(test.field), catalogue[test.field])
+            )
     for child in condition.all_of:
         reason = failure(child, facts, catalogue)
         if reason is not None:
@@ -350,7 +357,9 @@ def values_of(condition: Condition) -> dict[str, set[Any]]:
     for test in condition.tests:
         operands = test.operand if isinstance(test.operand, tuple) else (test.operand,)
         found.setdefault(test.field, set()).update(
-            operand for operand in operands if not isinstance(operand, Sequence) or isinstance(operand, str)
+            operand
+            for operand in operands
+            if not isinstance(operand, Sequence) or isinstance(operand, str)
         )
     for group in (condition.any_of, condition.all_of, condition.none_of):
         for child in group:

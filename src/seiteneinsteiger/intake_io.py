@@ -175,7 +175,7 @@ _MESSAGES = {
 }
 
 _PATTERN_MESSAGES = {
-    "postcode": "Postleitzahl mit fünf Ziffern erwartet, in Anführungszeichen (\"40878\")",
+    "postcode": 'Postleitzahl mit fünf Ziffern erwartet, in Anführungszeichen ("40878")',
     "case_id": "Fallnummer aus Buchstaben, Ziffern, '-', '_', '.', '/' (höchstens 40 Zeichen)",
     "district": "Kennung des Kreises in Kleinbuchstaben, z. B. kreis-mettmann",
 }
@@ -218,7 +218,7 @@ def _message(error: Any, loc: tuple[str | int, ...], model: type[BaseModel]) -> 
     if kind in {"enum", "literal_error"}:
         allowed = re.findall(r"'([^']*)'", str(ctx.get("expected", "")))
         near = suggest(str(value), allowed)
-        hint = f"; meinten Sie '{near}'?" if near and near != str(value) else ""
+        hint = f" (meinten Sie '{near}'?)" if near and near != str(value) else ""
         return f"'{value}' ist nicht erlaubt{hint}. Erlaubt: {', '.join(allowed)}"
     if kind == "string_pattern_mismatch":
         return _PATTERN_MESSAGES.get(str(loc[-1]), "Wert hat nicht das erwartete Format")
@@ -239,7 +239,7 @@ def _unknown_field(loc: tuple[str | int, ...], model: type[BaseModel]) -> str:
     name = str(loc[-1])
     allowed = _allowed_fields(loc[:-1], model)
     near = suggest(name, allowed) if allowed else None
-    hint = f"; meinten Sie '{near}'?" if near else ""
+    hint = f" (meinten Sie '{near}'?)" if near else ""
     listing = f". Erlaubt: {', '.join(allowed)}" if allowed else ""
     return f"unbekanntes Feld '{name}'{hint}{listing}"
 

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from yaml.cyaml import CParser
+from yaml._yaml import CParser
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from seiteneinsteiger.errors import InputFileError, Problem
@@ -30,7 +30,7 @@ Path_ = tuple[str | int, ...]
 
 _YAML_MESSAGES = {
     "mapping values are not allowed here": "Doppelpunkt an unerwarteter Stelle (Einrückung prüfen)",
-    "could not find expected ':'": "':' erwartet (fehlt ein Doppelpunkt oder ein Anführungszeichen?)",
+    "could not find expected ':'": "':' erwartet (fehlt ein Doppelpunkt oder Anführungszeichen?)",
     "did not find expected key": "Schlüssel erwartet (Einrückung prüfen)",
     "did not find expected '-' indicator": "'-' erwartet (Listeneinträge gleich einrücken)",
     "found character that cannot start any token": "Zeichen, mit dem kein Wert beginnen darf "
@@ -40,9 +40,8 @@ _YAML_MESSAGES = {
     "did not find expected ',' or ']'": "',' oder ']' erwartet (Liste nicht geschlossen?)",
     "did not find expected ',' or '}'": "',' oder '}' erwartet (Abbildung nicht geschlossen?)",
     "found undefined alias": "unbekannter Anker (*alias)",
-    "expected a single document in the stream": "die Datei darf nur ein Dokument enthalten "
-    "('---' entfernen)",
-    "found unknown escape character": "unbekannte Escape-Sequenz in einem Text in Anführungszeichen",
+    "but found another document": "die Datei darf nur ein Dokument enthalten ('---' entfernen)",
+    "found unknown escape character": "unbekannte Escape-Sequenz in Text in Anführungszeichen",
 }
 
 
@@ -95,7 +94,10 @@ class StrictConstructor(yaml.constructor.SafeConstructor):
         data.update(self.construct_mapping(node, deep=True))
 
 
-StrictConstructor.add_constructor("tag:yaml.org,2002:map", StrictConstructor.construct_yaml_map)
+StrictConstructor.add_constructor(
+    "tag:yaml.org,2002:map",
+    StrictConstructor.construct_yaml_map,  # type: ignore[type-var]
+)
 
 
 class StrictLoader(CParser, StrictConstructor, StrictResolver):
@@ -144,9 +146,12 @@ class Locator:
                     if isinstance(key_node, ScalarNode) and key_node.value == str(part):
                         child = key_node if (key and last) else value_node
                         break
-            elif isinstance(node, SequenceNode) and isinstance(part, int):
-                if 0 <= part < len(node.value):
-                    child = node.value[part]
+            elif (
+                isinstance(node, SequenceNode)
+                and isinstance(part, int)
+                and 0 <= part < len(node.value)
+            ):
+                child = node.value[part]
             if child is None:
                 break
             node = best = child
@@ -311,7 +316,9 @@ def _parse_json_lines(text: str, source: str) -> list[Document]:
         try:
             document = parse_json(line, source, line_offset=number)
         except InputFileError as exc:
-            problems.append(Problem(file=source, line=number + 1, message=_strip_source(exc, source)))
+            problems.append(
+                Problem(file=source, line=number + 1, message=_strip_source(exc, source))
+            )
             continue
         documents.append(
             Document(data=document.data, source=source, locator=document.locator, index=number + 1)

@@ -26,8 +26,9 @@ app = typer.Typer(
 
 Paths = Annotated[
     list[Path],
-    typer.Argument(help="Intake-Dateien (.yaml, .yml, .json, .jsonl) oder Verzeichnisse.",
-                   show_default=False),
+    typer.Argument(
+        help="Intake-Dateien (.yaml, .yml, .json, .jsonl) oder Verzeichnisse.", show_default=False
+    ),
 ]
 FormatOption = Annotated[
     OutputFormat, typer.Option("--format", "-f", help="Ausgabeformat: text oder json.")

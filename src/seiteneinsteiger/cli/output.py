@@ -92,8 +92,11 @@ def reported_errors(debug: bool) -> Iterator[None]:
     except Exception as exc:
         if debug:
             raise
-        err(f"Interner Fehler ({type(exc).__name__}). Bitte mit --debug erneut ausführen und die "
-            "Ausgabe ohne personenbezogene Daten melden.", fg="red")
+        err(
+            f"Interner Fehler ({type(exc).__name__}). Bitte mit --debug erneut ausführen und die "
+            "Ausgabe ohne personenbezogene Daten melden.",
+            fg="red",
+        )
         raise typer.Exit(int(ExitCode.INPUT)) from None
 
 

@@ -206,7 +206,10 @@ def check_intake(intake: Intake, today: dt.date) -> list[Issue]:
         )
     if pupil.birth_date > today:
         issues.append(
-            Issue(("pupil", "birth_date"), f"Geburtsdatum {_fmt(pupil.birth_date)} liegt in der Zukunft")
+            Issue(
+                ("pupil", "birth_date"),
+                f"Geburtsdatum {_fmt(pupil.birth_date)} liegt in der Zukunft",
+            )
         )
     elif pupil.birth_date > intake.intake_date:
         issues.append(
@@ -243,8 +246,13 @@ def check_intake(intake: Intake, today: dt.date) -> list[Issue]:
                 "warning",
             )
         )
-    if schooling.apprenticeship_start is not None and schooling.apprenticeship_start < pupil.birth_date:
-        issues.append(Issue(("schooling", "apprenticeship_start"), "Ausbildungsbeginn vor der Geburt"))
+    if (
+        schooling.apprenticeship_start is not None
+        and schooling.apprenticeship_start < pupil.birth_date
+    ):
+        issues.append(
+            Issue(("schooling", "apprenticeship_start"), "Ausbildungsbeginn vor der Geburt")
+        )
     return issues
 
 
@@ -283,7 +291,9 @@ def _schooling_issues(intake: Intake) -> list[Issue]:
     since = schooling.german_school_since
     if since is not None and since > intake.intake_date:
         issues.append(
-            Issue(("schooling", "german_school_since"), "Schulbeginn in Deutschland nach der Beratung")
+            Issue(
+                ("schooling", "german_school_since"), "Schulbeginn in Deutschland nach der Beratung"
+            )
         )
     for index, certificate in enumerate(schooling.certificates):
         if certificate.year is not None and certificate.year > intake.intake_date.year:
@@ -298,7 +308,11 @@ def _schooling_issues(intake: Intake) -> list[Issue]:
 
 def _language_issues(intake: Intake) -> list[Issue]:
     languages = intake.languages
-    if languages.literacy is Literacy.latin and languages.scripts and Script.latin not in languages.scripts:
+    if (
+        languages.literacy is Literacy.latin
+        and languages.scripts
+        and Script.latin not in languages.scripts
+    ):
         return [
             Issue(
                 ("languages", "scripts"),

@@ -1,4 +1,4 @@
-"""The recommendation ``seiteneinsteiger/recommendation@1`` (shared/domain/recommendation-format.md).
+"""The recommendation ``seiteneinsteiger/recommendation@1`` (domain/recommendation-format.md).
 
 This is what the engine returns and what ``recommend --format json`` prints, one object per intake.
 """
@@ -10,9 +10,15 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from seiteneinsteiger.codes import Erstalphabetisierung, Measure, SchoolForm, SchulpflichtStatus, Stage
+from seiteneinsteiger.codes import (
+    Erstalphabetisierung,
+    Measure,
+    SchoolForm,
+    SchulpflichtStatus,
+    Stage,
+)
 
-FORMAT = "seiteneinsteiger/recommendation@1"
+FORMAT: Literal["seiteneinsteiger/recommendation@1"] = "seiteneinsteiger/recommendation@1"
 
 
 class _Model(BaseModel):

@@ -28,7 +28,8 @@ def _iso_date(value: Any) -> Any:
             return dt.date.fromisoformat(value.strip())
         except ValueError:
             raise PydanticCustomError(
-                "iso_date", "'{value}' ist kein gültiges Datum (diesen Tag gibt es nicht)",
+                "iso_date",
+                "'{value}' ist kein gültiges Datum (diesen Tag gibt es nicht)",
                 {"value": value},
             ) from None
     raise PydanticCustomError(
