@@ -188,7 +188,7 @@ def explain_validation_error(
     results: list[tuple[tuple[str | int, ...], str]] = []
     seen: set[tuple[str | int, ...]] = set()
     for error in exc.errors(include_url=False):
-        loc = _clean_loc(error["loc"])
+        loc = _clean_loc(error["loc"], data)
         if loc in seen:
             continue
         seen.add(loc)
@@ -196,17 +196,33 @@ def explain_validation_error(
     return results
 
 
-def _clean_loc(loc: Iterable[Any]) -> tuple[str | int, ...]:
-    """Drop pydantic's union and validator markers (``str``, ``function-after[...]``)."""
+def _clean_loc(loc: Iterable[Any], data: Any) -> tuple[str | int, ...]:
+    """Keep the parts of a pydantic location that name real keys or indexes of ``data``.
+
+    pydantic inserts markers for union members and validators (``str``,
+    ``function-after[_country()]``); a key of the user's file may look just like one, so the
+    decision is made by walking the data, not by the spelling.
+    """
     parts: list[str | int] = []
+    node = data
     for part in loc:
-        if isinstance(part, int):
+        if _has(node, part):
             parts.append(part)
-        elif "[" in part or part in {"str", "int", "date", "bool", "list", "none", "lax-or-strict"}:
-            continue
-        else:
-            parts.append(part)
+            node = node[part]
+        elif isinstance(part, int) or not _is_marker(str(part)):
+            parts.append(part)  # a missing field: the name is still the right location
+            node = None
     return tuple(parts)
+
+
+def _has(node: Any, part: Any) -> bool:
+    if isinstance(node, dict):
+        return part in node
+    return isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)
+
+
+def _is_marker(part: str) -> bool:
+    return "[" in part or part in {"str", "int", "date", "bool", "list", "none", "lax-or-strict"}
 
 
 def _message(error: Any, loc: tuple[str | int, ...], model: type[BaseModel]) -> str:
