@@ -1,0 +1,641 @@
+"""The case register's core: schema, ids, transactions, status, deletion, file hygiene."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sqlite3
+import stat
+import subprocess
+import sys
+import textwrap
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import seiteneinsteiger.store as store_module
+from seiteneinsteiger.errors import UsageError
+from seiteneinsteiger.fsutil import data_dir
+from seiteneinsteiger.models.intake import Intake
+from seiteneinsteiger.store import (
+    SCHEMA_VERSION,
+    AuditAction,
+    CaseExistsError,
+    CaseNotFoundError,
+    CaseStore,
+    CaseStoreError,
+    PlacementStatus,
+    StatusEvent,
+    case_id_prefix,
+    network_filesystem,
+    parse_status,
+    waiting_days,
+)
+
+TODAY = dt.date(2026, 11, 23)
+MakeIntake = Callable[..., Intake]
+
+
+def build_intake(
+    *,
+    family_name: str = "Haddad",
+    given_names: str = "Amal",
+    birth_date: str = "2013-02-11",
+    intake_date: str = "2025-09-15",
+    **fields: Any,
+) -> Intake:
+    """A minimal valid intake; keyword arguments set top-level fields (case_id, district, ...)."""
+    data: dict[str, Any] = {
+        "format": "seiteneinsteiger/intake@1",
+        "intake_date": intake_date,
+        "pupil": {
+            "family_name": family_name,
+            "given_names": given_names,
+            "birth_date": birth_date,
+        },
+    }
+    data.update(fields)
+    return Intake.model_validate(data)
+
+
+@pytest.fixture
+def make_intake() -> MakeIntake:
+    return build_intake
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    return tmp_path / "register" / "cases.sqlite3"
+
+
+@pytest.fixture
+def store(db_path: Path) -> Iterator[CaseStore]:
+    with CaseStore.open(db_path) as opened:
+        yield opened
+
+
+def _rows(path: Path, query: str) -> list[tuple[object, ...]]:
+    with sqlite3.connect(path) as conn:
+        return conn.execute(query).fetchall()
+
+
+# ---------------------------------------------------------------------------------------------
+# Schema and connection
+
+
+def test_new_register_has_current_schema_and_pragmas(store: CaseStore, db_path: Path) -> None:
+    assert store.schema_version == SCHEMA_VERSION == 1
+    tables = {row[0] for row in _rows(db_path, "SELECT name FROM sqlite_master WHERE type='table'")}
+    assert {"cases", "status_events", "audit", "case_id_counters"} <= tables
+    conn = store._conn
+    assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert conn.execute("PRAGMA synchronous").fetchone()[0] == 1  # NORMAL
+    assert conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+    assert conn.execute("PRAGMA busy_timeout").fetchone()[0] == 5000
+    assert conn.execute("PRAGMA secure_delete").fetchone()[0] == 1
+
+
+def test_reopening_keeps_the_data(db_path: Path, make_intake: MakeIntake) -> None:
+    with CaseStore.open(db_path) as first:
+        first.add(make_intake(case_id="ME-2025-0142"), today=TODAY)
+    with CaseStore.open(db_path) as second:
+        assert second.schema_version == SCHEMA_VERSION
+        assert [c.case_id for c in second.list_cases(today=TODAY)] == ["ME-2025-0142"]
+
+
+def test_a_failing_migration_changes_nothing(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    CaseStore.open(db_path).close()
+    broken = (
+        "CREATE TABLE half_done (x INTEGER)",
+        "CREATE TABLE cases (x INTEGER)",  # fails: the table exists
+    )
+    monkeypatch.setattr(store_module, "MIGRATIONS", (*store_module.MIGRATIONS, broken))
+    monkeypatch.setattr(store_module, "SCHEMA_VERSION", 2)
+    with pytest.raises(CaseStoreError, match="Datenbankfehler"):
+        CaseStore.open(db_path)
+    assert _rows(db_path, "PRAGMA user_version") == [(1,)]
+    assert _rows(db_path, "SELECT name FROM sqlite_master WHERE name = 'half_done'") == []
+
+
+def test_a_new_migration_runs_once(db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    CaseStore.open(db_path).close()
+    step = ("ALTER TABLE cases ADD COLUMN school_number TEXT",)
+    monkeypatch.setattr(store_module, "MIGRATIONS", (*store_module.MIGRATIONS, step))
+    monkeypatch.setattr(store_module, "SCHEMA_VERSION", 2)
+    CaseStore.open(db_path).close()
+    CaseStore.open(db_path).close()  # a second run must not add the column again
+    assert _rows(db_path, "PRAGMA user_version") == [(2,)]
+    columns = [row[1] for row in _rows(db_path, "PRAGMA table_info(cases)")]
+    assert columns.count("school_number") == 1
+
+
+def test_a_register_from_a_newer_version_is_refused(db_path: Path) -> None:
+    CaseStore.open(db_path).close()
+    with sqlite3.connect(db_path) as conn:
+        conn.execute("PRAGMA user_version = 7")
+    with pytest.raises(CaseStoreError, match="neueren Version") as caught:
+        CaseStore.open(db_path)
+    assert caught.value.hint == "Bitte seiteneinsteiger aktualisieren."
+
+
+def test_a_file_that_is_no_database_is_reported(db_path: Path) -> None:
+    db_path.parent.mkdir(parents=True)
+    db_path.write_bytes(b"Das ist keine Datenbank, sondern ein Brief. " * 200)
+    with pytest.raises(CaseStoreError, match="kein lesbares Fallregister"):
+        CaseStore.open(db_path)
+
+
+def test_files_are_private(store: CaseStore, db_path: Path, make_intake: MakeIntake) -> None:
+    store.add(make_intake(), today=TODAY)  # writes the WAL and shared-memory files
+    for suffix in ("", "-wal", "-shm"):
+        path = db_path.with_name(db_path.name + suffix)
+        assert path.exists(), suffix
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600, suffix
+
+
+def test_a_loose_mode_is_tightened_on_open(db_path: Path) -> None:
+    CaseStore.open(db_path).close()
+    db_path.chmod(0o644)
+    CaseStore.open(db_path).close()
+    assert stat.S_IMODE(db_path.stat().st_mode) == 0o600
+
+
+def test_default_location_is_the_data_directory() -> None:
+    with CaseStore.open() as opened:
+        assert opened.path == data_dir() / "cases.sqlite3"
+
+
+# ---------------------------------------------------------------------------------------------
+# Network filesystems
+
+
+@pytest.mark.parametrize("fstype", ["nfs", "nfs4", "cifs", "smb3", "sshfs", "fuse.sshfs"])
+def test_network_share_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fstype: str
+) -> None:
+    mounts = [("/", "ext4"), (str(tmp_path), fstype)]
+    monkeypatch.setattr(store_module, "read_mounts", lambda: mounts)
+    target = tmp_path / "kreis" / "cases.sqlite3"
+    with pytest.raises(CaseStoreError, match=r"Netzlaufwerk") as caught:
+        CaseStore.open(target)
+    assert fstype in caught.value.message
+    assert "SEITENEINSTEIGER_HOME" in (caught.value.hint or "")
+    assert not target.exists()  # nothing was created there
+
+
+def test_the_deepest_mount_decides(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    local = tmp_path / "lokal"
+    mounts = [("/", "ext4"), (str(tmp_path), "nfs"), (str(local), "ext4")]
+    monkeypatch.setattr(store_module, "read_mounts", lambda: mounts)
+    assert network_filesystem(local / "x") is None
+    assert network_filesystem(tmp_path / "y") == "nfs"
+    # a sibling whose name merely starts like the mount point is not below it
+    assert network_filesystem(Path(str(local) + "2")) == "nfs"
+
+
+def test_mount_points_with_spaces_are_decoded(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    share = tmp_path / "Gemeinsame Ablage"
+    escaped = str(share).replace(" ", "\\040")
+    proc_mounts = f"/dev/sda1 / ext4 rw 0 0\n//srv/ki {escaped} cifs rw 0 0\n"
+    monkeypatch.setattr(Path, "read_text", lambda self, **kw: proc_mounts)
+    assert store_module.read_mounts()[-1] == (str(share), "cifs")
+
+
+def test_local_disk_is_accepted() -> None:
+    # the real /proc/mounts of the test machine: the temporary directory is local
+    with CaseStore.open() as opened:
+        assert network_filesystem(opened.path) is None
+
+
+# ---------------------------------------------------------------------------------------------
+# Case ids
+
+
+@pytest.mark.parametrize(
+    ("district", "prefix"),
+    [
+        ("kreis-mettmann", "ME"),
+        ("kreis-unna", "UN"),
+        ("stadt-herne", "HE"),
+        ("nrw", "NRW"),
+        (None, "NRW"),
+        ("stadt-koeln", "KOE"),
+        ("kreis-guetersloh", "GUE"),
+        ("ennepe-ruhr-kreis", "ERK"),
+        ("staedteregion-aachen", "AAC"),
+    ],
+)
+def test_case_id_prefix(district: str | None, prefix: str) -> None:
+    assert case_id_prefix(district) == prefix
+
+
+def test_ids_count_per_prefix_and_year(store: CaseStore, make_intake: MakeIntake) -> None:
+    def add(given: str, district: str, day: str) -> str:
+        intake = make_intake(given_names=given, district=district, intake_date=day)
+        return store.add(intake, today=TODAY).case_id
+
+    assert add("A", "kreis-mettmann", "2025-09-15") == "ME-2025-0001"
+    assert add("B", "kreis-mettmann", "2025-10-01") == "ME-2025-0002"
+    assert add("C", "kreis-unna", "2025-10-01") == "UN-2025-0001"
+    assert add("D", "kreis-mettmann", "2026-01-12") == "ME-2026-0001"
+    stored = store.get("ME-2025-0002", today=TODAY)
+    assert stored.intake.case_id == "ME-2025-0002"  # written into the stored intake
+
+
+def test_district_option_fills_in_a_missing_district(
+    store: CaseStore, make_intake: MakeIntake
+) -> None:
+    added = store.add(make_intake(), district="kreis-unna", today=TODAY)
+    assert added.case_id == "UN-2025-0001"
+    record = store.get(added.case_id, today=TODAY)
+    assert (record.district, record.intake.district) == ("kreis-unna", "kreis-unna")
+    # the intake's own district wins over the option
+    other = make_intake(given_names="Omar", district="stadt-herne")
+    assert store.add(other, district="kreis-unna", today=TODAY).case_id == "HE-2025-0001"
+
+
+def test_malformed_district_option_is_a_usage_error(
+    store: CaseStore, make_intake: MakeIntake
+) -> None:
+    with pytest.raises(UsageError, match="keine gültige Kennung"):
+        store.add(make_intake(), district="Kreis Unna", today=TODAY)
+    assert store.list_cases(today=TODAY) == []
+
+
+def test_explicit_ids_are_never_handed_out_again(store: CaseStore, make_intake: MakeIntake) -> None:
+    store.add(make_intake(case_id="ME-2025-0142", district="kreis-mettmann"), today=TODAY)
+    store.delete("ME-2025-0142")
+    new = make_intake(given_names="Omar", district="kreis-mettmann")
+    assert store.add(new, today=TODAY).case_id == "ME-2025-0143"
+
+
+def test_assigned_ids_skip_a_taken_number(
+    store: CaseStore, make_intake: MakeIntake, db_path: Path
+) -> None:
+    store.add(make_intake(case_id="ME-2025-0001", district="kreis-mettmann"), today=TODAY)
+    with sqlite3.connect(db_path) as conn:  # a counter that lags behind (older data)
+        conn.execute("DELETE FROM case_id_counters")
+    new = make_intake(given_names="Omar", district="kreis-mettmann")
+    assert store.add(new, today=TODAY).case_id == "ME-2025-0002"
+
+
+CONCURRENT_ADDER = textwrap.dedent(
+    """
+    import datetime as dt, json, sys, time
+    from pathlib import Path
+    from seiteneinsteiger.models.intake import Intake
+    from seiteneinsteiger.store import CaseStore
+
+    path, worker, count = Path(sys.argv[1]), sys.argv[2], int(sys.argv[3])
+    start = float(sys.argv[4])
+    time.sleep(max(0.0, start - time.time()))
+    ids = []
+    with CaseStore.open(path) as store:
+        for number in range(count):
+            intake = Intake.model_validate({
+                "format": "seiteneinsteiger/intake@1", "intake_date": "2025-09-15",
+                "district": "kreis-mettmann",
+                "pupil": {"family_name": f"W{worker}", "given_names": f"K{number}",
+                          "birth_date": "2013-02-11"},
+            })
+            ids.append(store.add(intake, today=dt.date(2026, 11, 23)).case_id)
+    print(json.dumps(ids))
+    """
+)
+
+
+def test_two_processes_adding_at_once_get_distinct_ids(db_path: Path) -> None:
+    import time
+
+    start = time.time() + 1.0  # both begin at the same moment, on a register not yet created
+    workers = [
+        subprocess.Popen(
+            [sys.executable, "-c", CONCURRENT_ADDER, str(db_path), name, "40", str(start)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for name in ("a", "b")
+    ]
+    results = [worker.communicate(timeout=120) for worker in workers]
+    assert [worker.returncode for worker in workers] == [0, 0], [err for _, err in results]
+    ids = [case_id for out, _ in results for case_id in json.loads(out)]
+    assert len(ids) == len(set(ids)) == 80
+    assert sorted(ids) == [f"ME-2025-{n:04d}" for n in range(1, 81)]
+    assert _rows(db_path, "SELECT count(*) FROM cases") == [(80,)]
+    assert _rows(db_path, "SELECT last FROM case_id_counters") == [(80,)]
+
+
+# ---------------------------------------------------------------------------------------------
+# Adding and replacing
+
+
+def test_new_case_starts_counselled_on_its_intake_date(
+    store: CaseStore, make_intake: MakeIntake
+) -> None:
+    added = store.add(make_intake(case_id="ME-2025-0142"), source="amal.yaml", today=TODAY)
+    assert (added.replaced, added.status) == (False, PlacementStatus.beraten)
+    record = store.get("ME-2025-0142", today=TODAY)
+    assert [(e.at, e.status) for e in record.history] == [
+        (dt.date(2025, 9, 15), PlacementStatus.beraten)
+    ]
+    assert record.source == "amal.yaml"
+    assert record.waiting_days == (TODAY - dt.date(2025, 9, 15)).days == 434
+
+
+def test_counselling_still_ahead_waits_for_counselling(
+    store: CaseStore, make_intake: MakeIntake
+) -> None:
+    added = store.add(make_intake(intake_date="2026-12-01"), today=TODAY)
+    assert added.status is PlacementStatus.wartet_auf_beratung
+    record = store.get(added.case_id, today=TODAY)
+    assert record.history[0].at == TODAY
+    assert record.waiting_days is None
+
+
+def test_existing_case_id_is_refused_without_replace(
+    store: CaseStore, make_intake: MakeIntake
+) -> None:
+    store.add(make_intake(case_id="ME-2025-0142"), today=TODAY)
+    with pytest.raises(CaseExistsError, match="ME-2025-0142 ist schon im Register"):
+        store.add(make_intake(case_id="ME-2025-0142", given_names="Omar"), today=TODAY)
+    assert store.get("ME-2025-0142", today=TODAY).intake.pupil.given_names == "Amal"
+
+
+def test_replace_updates_the_intake_and_keeps_the_history(
+    store: CaseStore, make_intake: MakeIntake
+) -> None:
+    store.add(make_intake(case_id="ME-2025-0142"), today=TODAY)
+    store.set_status("ME-2025-0142", PlacementStatus.vorgeschlagen, at=TODAY, today=TODAY)
+    corrected = make_intake(case_id="ME-2025-0142", birth_date="2013-02-12")
+    added = store.add(corrected, replace=True, source="neu.yaml", today=TODAY)
+    assert (added.replaced, added.status) == (True, PlacementStatus.vorgeschlagen)
+    record = store.get("ME-2025-0142", today=TODAY, audit=None)
+    assert record.intake.pupil.birth_date == dt.date(2013, 2, 12)
+    assert [e.status for e in record.history] == [
+        PlacementStatus.beraten,
+        PlacementStatus.vorgeschlagen,
+    ]
+    actions = [e.action for e in store.audit_entries("ME-2025-0142")]
+    assert actions == ["angelegt", "status", "ersetzt"]
+
+
+def test_the_same_child_without_case_id_is_not_added_twice(
+    store: CaseStore, make_intake: MakeIntake
+) -> None:
+    first = store.add(make_intake(district="kreis-unna"), today=TODAY)
+    again = make_intake(family_name="HADDAD", district="kreis-unna")
+    with pytest.raises(CaseExistsError, match=f"schon als Fall {first.case_id}") as caught:
+        store.add(again, today=TODAY)
+    assert "Haddad" not in caught.value.message  # a reference, not the child's name
+    # a sibling (other given names) is a case of its own
+    assert store.add(make_intake(given_names="Omar"), today=TODAY).case_id == "NRW-2025-0001"
+
+
+def test_a_failing_sql_step_leaves_nothing_behind(
+    store: CaseStore, make_intake: MakeIntake, db_path: Path
+) -> None:
+    with sqlite3.connect(db_path) as conn:
+        conn.execute(
+            "CREATE TRIGGER fail_event BEFORE INSERT ON status_events "
+            "BEGIN SELECT RAISE(ABORT, 'simulated failure'); END"
+        )
+    with pytest.raises(CaseStoreError, match="simulated failure"):
+        store.add(make_intake(district="kreis-mettmann"), today=TODAY)
+    for table in ("cases", "status_events", "audit", "case_id_counters"):
+        assert _rows(db_path, f"SELECT count(*) FROM {table}") == [(0,)], table
+
+
+def test_an_exception_mid_transaction_leaves_nothing_behind(
+    store: CaseStore, make_intake: MakeIntake, db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def explode(*args: object) -> None:
+        raise RuntimeError("power cut")
+
+    monkeypatch.setattr(store_module, "_audit", explode)  # after the case and its first event
+    with pytest.raises(RuntimeError):
+        store.add(make_intake(district="kreis-mettmann"), today=TODAY)
+    for table in ("cases", "status_events", "audit", "case_id_counters"):
+        assert _rows(db_path, f"SELECT count(*) FROM {table}") == [(0,)], table
+    monkeypatch.undo()
+    # the connection is usable again, and the counter was not used up
+    assert store.add(make_intake(district="kreis-mettmann"), today=TODAY).case_id == "ME-2025-0001"
+
+
+# ---------------------------------------------------------------------------------------------
+# Status
+
+
+@pytest.mark.parametrize(
+    ("typed", "status"),
+    [
+        ("zugewiesen", "zugewiesen"),
+        ("Nicht-Erschienen", "nicht_erschienen"),
+        (" verzogen ", "verzogen"),
+    ],
+)
+def test_parse_status(typed: str, status: str) -> None:
+    assert parse_status(typed) == status
+
+
+def test_unknown_status_suggests_the_nearest() -> None:
+    with pytest.raises(UsageError, match="meinten Sie 'aufgenommen'") as caught:
+        parse_status("aufgenomen")
+    assert "wartet_auf_beratung" in (caught.value.hint or "")
+
+
+def test_status_history_and_waiting_time(store: CaseStore, make_intake: MakeIntake) -> None:
+    store.add(make_intake(case_id="ME-2025-0142"), today=TODAY)
+    day = dt.date(2025, 10, 1)
+    change = store.set_status(
+        "ME-2025-0142", PlacementStatus.vorgeschlagen, at=day, note="GE Ratingen", today=TODAY
+    )
+    assert change.previous is PlacementStatus.beraten
+    store.set_status("ME-2025-0142", PlacementStatus.abgelehnt, at=day, today=TODAY)
+    store.set_status(
+        "ME-2025-0142", PlacementStatus.zugewiesen, at=dt.date(2025, 10, 20), today=TODAY
+    )
+    store.set_status(
+        "ME-2025-0142", PlacementStatus.aufgenommen, at=dt.date(2025, 11, 3), today=TODAY
+    )
+    record = store.get("ME-2025-0142", today=TODAY)
+    assert record.status is PlacementStatus.aufgenommen
+    assert [e.note for e in record.history] == [None, "GE Ratingen", None, None, None]
+    assert record.waiting_days == 35  # 15.09. to the assignment on 20.10.
+
+
+@pytest.mark.parametrize(
+    ("at", "message"),
+    [
+        (TODAY + dt.timedelta(days=1), "liegt in der Zukunft"),
+        (dt.date(2025, 9, 30), "vor der letzten Statusänderung \\(01.10.2025\\)"),
+    ],
+)
+def test_implausible_status_dates_are_refused(
+    store: CaseStore, make_intake: MakeIntake, at: dt.date, message: str
+) -> None:
+    store.add(make_intake(case_id="ME-2025-0142"), today=TODAY)
+    store.set_status(
+        "ME-2025-0142", PlacementStatus.vorgeschlagen, at=dt.date(2025, 10, 1), today=TODAY
+    )
+    with pytest.raises(CaseStoreError, match=message):
+        store.set_status("ME-2025-0142", PlacementStatus.zugewiesen, at=at, today=TODAY)
+    assert store.get("ME-2025-0142", today=TODAY).status is PlacementStatus.vorgeschlagen
+
+
+def test_a_status_before_the_counselling_is_refused(
+    store: CaseStore, make_intake: MakeIntake
+) -> None:
+    added = store.add(make_intake(intake_date="2026-12-01"), today=TODAY)  # appointment ahead
+    with pytest.raises(CaseStoreError, match=r"vor dem Beratungsdatum 01\.12\.2026"):
+        store.set_status(added.case_id, PlacementStatus.beraten, today=TODAY)
+    # moving away before the appointment is possible
+    store.set_status(added.case_id, PlacementStatus.verzogen, today=TODAY)
+    assert store.get(added.case_id, today=TODAY).waiting_days is None  # never counselled
+
+
+def test_status_of_an_unknown_case_suggests_a_known_one(
+    store: CaseStore, make_intake: MakeIntake
+) -> None:
+    store.add(make_intake(case_id="ME-2025-0142"), today=TODAY)
+    with pytest.raises(CaseNotFoundError, match="ME-2025-142 ist nicht im Register") as caught:
+        store.set_status("ME-2025-142", PlacementStatus.zugewiesen, today=TODAY)
+    assert caught.value.hint == "Meinten Sie ME-2025-0142?"
+
+
+def _event(day: str, status: PlacementStatus) -> StatusEvent:
+    return StatusEvent(dt.date.fromisoformat(day), status, None, "")
+
+
+def test_waiting_days_rules() -> None:
+    counselled = dt.date(2025, 9, 15)
+    beraten = _event("2025-09-15", PlacementStatus.beraten)
+    assert waiting_days(counselled, [beraten], TODAY) == 434
+    waiting = [_event("2025-09-01", PlacementStatus.wartet_auf_beratung)]
+    assert waiting_days(counselled, waiting, TODAY) is None
+    placed = [
+        beraten,
+        _event("2025-10-20", PlacementStatus.zugewiesen),
+        _event("2025-11-03", PlacementStatus.aufgenommen),
+    ]
+    assert waiting_days(counselled, placed, TODAY) == 35
+    refused_after_assignment = [*placed, _event("2025-11-10", PlacementStatus.abgelehnt)]
+    assert waiting_days(counselled, refused_after_assignment, TODAY) == 434
+    moved_away = [beraten, _event("2025-12-01", PlacementStatus.verzogen)]
+    assert waiting_days(counselled, moved_away, TODAY) == 77
+
+
+# ---------------------------------------------------------------------------------------------
+# Deletion and audit
+
+
+def test_delete_removes_the_content_from_disk(
+    store: CaseStore, make_intake: MakeIntake, db_path: Path
+) -> None:
+    marker = "Zzyzxunverwechselbar"
+    store.add(make_intake(case_id="ME-2025-0142", family_name=marker), today=TODAY)
+    store.add(make_intake(case_id="ME-2025-0143", given_names="Omar"), today=TODAY)
+    store.set_status("ME-2025-0142", PlacementStatus.vorgeschlagen, note=marker, today=TODAY)
+    store.delete("ME-2025-0142")
+    assert [c.case_id for c in store.list_cases(today=TODAY)] == ["ME-2025-0143"]
+    assert _rows(db_path, "SELECT count(*) FROM status_events WHERE case_id='ME-2025-0142'") == [
+        (0,)
+    ]
+    for suffix in ("", "-wal"):
+        path = db_path.with_name(db_path.name + suffix)
+        raw = path.read_bytes() if path.exists() else b""
+        assert marker.encode() not in raw, f"content left in {path.name}"
+
+
+def test_a_corrected_intake_leaves_no_old_version_on_disk(
+    store: CaseStore, make_intake: MakeIntake, db_path: Path
+) -> None:
+    wrong = "Zzyzxfalschgeschrieben"
+    store.add(make_intake(case_id="ME-2025-0142", family_name=wrong), today=TODAY)
+    store.add(make_intake(case_id="ME-2025-0142"), replace=True, today=TODAY)
+    for suffix in ("", "-wal"):
+        path = db_path.with_name(db_path.name + suffix)
+        raw = path.read_bytes() if path.exists() else b""
+        assert wrong.encode() not in raw, f"old version left in {path.name}"
+
+
+def test_delete_leaves_a_tombstone_without_content(
+    store: CaseStore, make_intake: MakeIntake
+) -> None:
+    store.add(make_intake(case_id="ME-2025-0142"), today=TODAY)
+    store.delete("ME-2025-0142")
+    last = store.audit_entries()[-1]
+    assert (last.action, last.case_id) == ("gelöscht", "ME-2025-0142")
+    assert last.at[:10] == dt.date.today().isoformat()
+    with pytest.raises(CaseNotFoundError):
+        store.delete("ME-2025-0142")
+
+
+def test_audit_never_holds_field_values(
+    store: CaseStore, make_intake: MakeIntake, db_path: Path
+) -> None:
+    store.add(make_intake(case_id="ME-2025-0142"), source="amal-haddad.yaml", today=TODAY)
+    store.set_status("ME-2025-0142", PlacementStatus.abgelehnt, note="Haddad: kein Platz")
+    store.get("ME-2025-0142")
+    store.log("ME-2025-0142", AuditAction.exported)
+    store.delete("ME-2025-0142")
+    rows = _rows(db_path, "SELECT * FROM audit")
+    assert [row[3] for row in rows] == [
+        "angelegt",
+        "status",
+        "angesehen",
+        "exportiert",
+        "gelöscht",
+    ]
+    dumped = json.dumps(rows, ensure_ascii=False)
+    for value in ("Haddad", "Amal", "2013-02-11", "amal-haddad", "abgelehnt"):
+        assert value not in dumped
+
+
+# ---------------------------------------------------------------------------------------------
+# Listing and statistics
+
+
+def test_list_filters_and_order(store: CaseStore, make_intake: MakeIntake) -> None:
+    store.add(make_intake(case_id="UN-2025-0031", district="kreis-unna"), today=TODAY)
+    store.add(
+        make_intake(
+            case_id="ME-2025-0142",
+            district="kreis-mettmann",
+            given_names="Omar",
+            intake_date="2025-08-01",
+        ),
+        today=TODAY,
+    )
+    store.set_status("UN-2025-0031", PlacementStatus.zugewiesen, today=TODAY)
+    assert [c.case_id for c in store.list_cases(today=TODAY)] == ["ME-2025-0142", "UN-2025-0031"]
+    unna = store.list_cases(district="kreis-unna", today=TODAY)
+    assert [(c.case_id, c.family_name, c.given_names) for c in unna] == [
+        ("UN-2025-0031", "Haddad", "Amal")
+    ]
+    assert store.list_cases(status=PlacementStatus.beraten, today=TODAY)[0].case_id == (
+        "ME-2025-0142"
+    )
+
+
+def test_stats_count_and_waiting_figures(store: CaseStore, make_intake: MakeIntake) -> None:
+    for number, day in enumerate(["2026-11-13", "2026-11-03", "2026-10-24", "2026-09-01"]):
+        intake = make_intake(case_id=f"ME-2026-{number:04d}", intake_date=day, given_names=day)
+        store.add(intake, today=TODAY)
+    store.set_status("ME-2026-0003", PlacementStatus.aufgenommen, at=TODAY, today=TODAY)
+    store.add(make_intake(given_names="Neu", intake_date="2026-12-01"), today=TODAY)
+    figures = store.stats(today=TODAY)
+    assert figures.total == 5
+    assert figures.by_status[PlacementStatus.beraten] == 3
+    assert figures.by_status[PlacementStatus.aufgenommen] == 1
+    assert figures.by_status[PlacementStatus.wartet_auf_beratung] == 1
+    assert sum(figures.by_status.values()) == figures.total
+    assert figures.waiting_for_place == 3
+    assert (figures.median_waiting_days, figures.max_waiting_days) == (20.0, 30)
+    assert store.stats(district="kreis-unna", today=TODAY).median_waiting_days is None
