@@ -1,0 +1,280 @@
+"""``seiteneinsteiger export ...``: workbooks for the school, the Schulamt, statistics, SchILD."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from seiteneinsteiger.cli.output import (
+    OutputFormat,
+    emit_json,
+    err,
+    is_debug,
+    out,
+    problem_json,
+    reported_errors,
+    show_problem,
+)
+
+if TYPE_CHECKING:  # pragma: no cover
+    from seiteneinsteiger.export.run import Options, Outcome
+
+app = typer.Typer(
+    name="export",
+    help="Exporte: Arbeitsmappe für die aufnehmende Schule, Fallübersicht für das Schulamt, "
+    "anonyme Statistik, Stammdaten für SchILD-NRW, Exportprotokoll.",
+    no_args_is_help=True,
+)
+
+Paths = Annotated[
+    list[Path],
+    typer.Argument(
+        help="Intake-Dateien (.yaml, .yml, .json, .jsonl) oder Verzeichnisse.", show_default=False
+    ),
+]
+OutputFile = Annotated[
+    Path,
+    typer.Option(
+        "--output", "-o", help="Die Arbeitsmappe, die entsteht (.xlsx).", show_default=False
+    ),
+]
+District = Annotated[
+    str | None,
+    typer.Option(
+        "--district", help="Kreis bzw. Stadt, deren Regeln gelten (z. B. kreis-mettmann)."
+    ),
+]
+RulesDir = Annotated[
+    Path | None,
+    typer.Option(
+        "--rules", help="Verzeichnis mit eigenen Regelwerken.", file_okay=False, exists=True
+    ),
+]
+Force = Annotated[bool, typer.Option("--force", help="Eine vorhandene Datei überschreiben.")]
+Ki = Annotated[
+    str | None,
+    typer.Option("--ki", help="Name des Kommunalen Integrationszentrums für das Deckblatt."),
+]
+FormatOption = Annotated[
+    OutputFormat, typer.Option("--format", "-f", help="Ausgabeformat der Meldung: text oder json.")
+]
+
+
+def _options(
+    district: str | None,
+    rules: Path | None,
+    force: bool,
+    ki: str | None = None,
+    counsellor: str | None = None,
+) -> Options:
+    from seiteneinsteiger.export.run import Options
+
+    return Options(district=district, rules_dir=rules, force=force, ki=ki, counsellor=counsellor)
+
+
+@app.command()
+def school(
+    ctx: typer.Context,
+    paths: Paths,
+    output: OutputFile,
+    district: District = None,
+    rules: RulesDir = None,
+    force: Force = False,
+    counsellor: Annotated[
+        str | None, typer.Option("--counsellor", help="Beraterin bzw. Berater für das Deckblatt.")
+    ] = None,
+    ki: Ki = None,
+    fmt: FormatOption = OutputFormat.text,
+) -> None:
+    """Arbeitsmappe für die aufnehmende Schule.
+
+    Deckblatt, Übersicht und ein Blatt je Schülerin bzw. Schüler, druckfertig. Nur Kinder, deren
+    Familie der Weitergabe an die Schule zugestimmt hat; keine vertraulichen Angaben
+    (Aufenthaltsstatus, Gesundheit, Beratungsnotizen). Jede Weitergabe wird protokolliert.
+
+    Beispiel: seiteneinsteiger export school examples/intakes -o schule.xlsx
+    """
+    with reported_errors(is_debug(ctx)):
+        from seiteneinsteiger.export.run import run_school
+
+        outcome = run_school(paths, output, _options(district, rules, force, ki, counsellor))
+        _report(outcome, fmt, noun=("Schülerin bzw. Schüler", "Schülerinnen und Schüler"))
+
+
+@app.command()
+def overview(
+    ctx: typer.Context,
+    paths: Paths,
+    output: OutputFile,
+    district: District = None,
+    rules: RulesDir = None,
+    force: Force = False,
+    ki: Ki = None,
+    fmt: FormatOption = OutputFormat.text,
+) -> None:
+    """Fallübersicht für Beratung und Schulamt, mit Auswertung.
+
+    Ein Fall je Zeile mit Empfehlung, Hinweisen und Daten; Fälle mit Hinweisen sind markiert.
+    Nur Fälle mit Einwilligung für das Schulamt. Auch für 10.000 Fälle geeignet.
+
+    Beispiel: seiteneinsteiger export overview examples/intakes -o uebersicht.xlsx
+    """
+    with reported_errors(is_debug(ctx)):
+        from seiteneinsteiger.export.run import run_overview
+
+        outcome = run_overview(paths, output, _options(district, rules, force, ki))
+        _report(outcome, fmt, noun=("Fall", "Fälle"))
+
+
+@app.command()
+def statistics(
+    ctx: typer.Context,
+    paths: Paths,
+    output: OutputFile,
+    district: District = None,
+    rules: RulesDir = None,
+    force: Force = False,
+    ki: Ki = None,
+    fmt: FormatOption = OutputFormat.text,
+) -> None:
+    """Anonyme Statistik: nur Anzahlen, kleine Zahlen unterdrückt.
+
+    Keine Namen, keine Geburtsdaten, keine Freitexte, keine Fallnummern. Zahlen unter 5 stehen
+    als „< 5“, eine weitere Zahl als „x“, damit nichts zurückgerechnet werden kann. Gezählt
+    werden Fälle mit Einwilligung für die Statistik.
+
+    Beispiel: seiteneinsteiger export statistics examples/intakes -o statistik.xlsx
+    """
+    with reported_errors(is_debug(ctx)):
+        from seiteneinsteiger.export.run import run_statistics
+
+        outcome = run_statistics(paths, output, _options(district, rules, force, ki))
+        _report(outcome, fmt, noun=("Fall", "Fälle"), verb="gezählt")
+
+
+@app.command()
+def schild(
+    ctx: typer.Context,
+    paths: Paths,
+    output: Annotated[
+        Path,
+        typer.Option(
+            "--output",
+            "-o",
+            help="Verzeichnis für SchuelerBasisdaten.dat und die SVWS-Import-Mappe.",
+            show_default=False,
+        ),
+    ],
+    district: District = None,
+    rules: RulesDir = None,
+    force: Force = False,
+    fmt: FormatOption = OutputFormat.text,
+) -> None:
+    """Stammdaten für SchILD-NRW (SchuelerBasisdaten.dat) und SVWS-Import (.xlsx).
+
+    Namen, die der Zeichensatz von SchILD-NRW (Windows-1252) nicht kennt, werden nicht
+    umgeschrieben: Diese Kinder werden mit einer Meldung ausgelassen (Exit-Code 1), die anderen
+    exportiert. Förderschwerpunkte und Behinderungen bleiben immer leer.
+
+    Beispiel: seiteneinsteiger export schild examples/intakes -o schild/
+    """
+    with reported_errors(is_debug(ctx)):
+        from seiteneinsteiger.export.run import run_schild
+
+        outcome = run_schild(paths, output, _options(district, rules, force))
+        _report(outcome, fmt, noun=("Schülerin bzw. Schüler", "Schülerinnen und Schüler"))
+
+
+@app.command("log")
+def log_command(
+    ctx: typer.Context,
+    case: Annotated[
+        str | None,
+        typer.Option("--case", help="Nur Exporte, die diesen Fall enthalten (Fallnummer)."),
+    ] = None,
+    fmt: FormatOption = OutputFormat.text,
+) -> None:
+    """Exportprotokoll: wer wann welche Daten an wen weitergegeben hat.
+
+    Für Auskünfte an Familien (Art. 15 DSGVO, VO-DV I § 3 Abs. 4). Das Protokoll enthält
+    Fallnummern und Feldnamen, nie die Angaben selbst.
+
+    Beispiel: seiteneinsteiger export log --case ME-2025-0142
+    """
+    with reported_errors(is_debug(ctx)):
+        from seiteneinsteiger.export.log import entries_for_case, log_path, read_entries
+
+        entries = entries_for_case(case) if case else list(read_entries())
+        if fmt is OutputFormat.json:
+            emit_json([entry.to_json() for entry in entries])
+            return
+        if not entries:
+            where = f" mit Fall {case}" if case else ""
+            out(f"Keine Exporte{where} im Protokoll ({log_path()}).")
+            return
+        for entry in entries:
+            cases = len(entry.cases)
+            noun = "Fall" if cases == 1 else "Fälle"
+            out(f"{entry.timestamp}  {entry.command}  an: {entry.recipient}")
+            out(f"    Datei: {entry.output}")
+            out(f"    SHA-256: {entry.sha256}")
+            out(f"    {cases} {noun}; Benutzer: {entry.user}; Profil: {entry.profile}")
+            if case:
+                out(f"    Felder: {', '.join(entry.fields)}")
+        out(f"{len(entries)} Export(e) im Protokoll.")
+
+
+def _report(
+    outcome: Outcome, fmt: OutputFormat, *, noun: tuple[str, str], verb: str = "exportiert"
+) -> None:
+    for problem in outcome.warnings:
+        show_problem(problem, to_err=True)
+    for problem in outcome.problems:
+        show_problem(problem, to_err=True)
+    for left in outcome.left_out:
+        err(f"Nicht exportiert: {left.render()}", fg="yellow")
+    for refused in outcome.refused:
+        err(f"Nicht exportiert: {refused.render()}", fg="red")
+    if fmt is OutputFormat.json:
+        emit_json(_json(outcome))
+    if outcome.nothing_written:
+        if outcome.left_out or outcome.refused:
+            why = "niemand bleibt für den Export übrig (siehe Meldungen oben)"
+        else:
+            why = "kein Intake konnte ausgewertet werden (siehe Meldungen oben)"
+        err(f"Fehler: Keine Datei geschrieben: {why}.", fg="red")
+        raise typer.Exit(1)
+    if fmt is OutputFormat.text:
+        count = len(outcome.exported)
+        word = noun[0] if count == 1 else noun[1]
+        skipped = len(outcome.left_out) + len(outcome.refused)
+        extra = f"; {skipped} nicht {verb} (siehe Meldungen)" if skipped else ""
+        for path in outcome.written:
+            out(f"Geschrieben: {path}", fg="green")
+        out(f"{count} {word} {verb}{extra}. Die Weitergabe ist im Exportprotokoll vermerkt.")
+        if outcome.cases_without_id:
+            err(
+                f"Hinweis: {outcome.cases_without_id} Fall/Fälle ohne Fallnummer; im Protokoll "
+                "sind sie nur als Anzahl vermerkt."
+            )
+    if outcome.exit_code:
+        raise typer.Exit(outcome.exit_code)
+
+
+def _json(outcome: Outcome) -> dict[str, Any]:
+    return {
+        "command": outcome.command,
+        "profile": outcome.profile,
+        "recipient": outcome.recipient,
+        "written": [str(path) for path in outcome.written],
+        "sha256": [entry.sha256 for entry in outcome.entries],
+        "exported": len(outcome.exported),
+        "cases": [row.intake.case_id for row in outcome.exported],
+        "left_out": [
+            {"source": left.source, "case_id": left.case_id, "reason": left.reason}
+            for left in [*outcome.left_out, *outcome.refused]
+        ],
+        "problems": [problem_json(problem) for problem in outcome.problems],
+    }

@@ -1,0 +1,117 @@
+"""The one way a value gets into a spreadsheet cell.
+
+openpyxl infers a cell's type from its value: a string starting with ``=`` becomes a live formula
+(``=HYPERLINK(...)`` in a pupil's name would run when the school opens the file) and ``#REF!``
+becomes an error cell. Every exporter therefore writes through :func:`put` (normal worksheets) or
+:func:`write_only_cell` (write-only worksheets), which
+
+* write text as a string cell (``data_type "s"``) and set ``quotePrefix`` (Excel's leading
+  apostrophe) when it starts with ``= + - @`` tab, CR or LF (OWASP, ASVS 5.0 V1.2.10), so the
+  text is never evaluated, not even after the cell is edited, and reads back unchanged;
+* strip NUL and the other control characters XML cannot hold; tab and line breaks stay, CR and
+  CRLF become LF (Excel's own line break; an XML reader would turn a raw CR into LF anyway, so
+  this is the only way the text reads back exactly as written);
+* write dates as real dates shown ``TT.MM.JJJJ``, integers as numbers, ``None`` as an empty cell
+  and booleans as ``ja``/``nein``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # pragma: no cover - typing only; openpyxl is imported lazily
+    from openpyxl.cell.cell import Cell, MergedCell
+    from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+
+CellValue = str | int | float | bool | dt.date | None
+
+#: First characters that make a spreadsheet treat text as a formula or split it into cells.
+DANGEROUS_FIRST = ("=", "+", "-", "@", "\t", "\r", "\n")
+#: Excel number format for dates (Excel shows it as TT.MM.JJJJ in a German locale).
+DATE_FORMAT = "DD.MM.YYYY"
+
+# C0 controls except tab, LF and CR, DEL, C1 controls, and the non-characters XML 1.0 forbids.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
+
+
+def clean_text(text: str) -> str:
+    """``text`` without NUL and other control characters; line breaks as LF, tabs kept."""
+    return _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+
+
+def needs_quote_prefix(text: str) -> bool:
+    return text.startswith(DANGEROUS_FIRST)
+
+
+def put(cell: Cell | MergedCell, value: CellValue, *, number_format: str | None = None) -> None:
+    """Put ``value`` into a cell of a normal worksheet, safely (see the module docstring)."""
+    from openpyxl.cell.cell import MergedCell
+
+    if isinstance(cell, MergedCell):
+        raise ValueError(f"{cell.coordinate} is covered by a merged cell")
+    if value is None:
+        cell.value = None
+        return
+    if isinstance(value, bool):
+        value = "ja" if value else "nein"
+    if isinstance(value, str):
+        text = clean_text(value)
+        cell.value = text
+        cell.data_type = "s"  # undo openpyxl's "=..." -> formula and "#REF!" -> error inference
+        if needs_quote_prefix(text):
+            cell.quotePrefix = True
+        return
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    if isinstance(value, dt.date):
+        cell.value = value
+        cell.number_format = DATE_FORMAT
+        return
+    cell.value = value
+    if number_format is not None:
+        cell.number_format = number_format
+
+
+#: Strings openpyxl itself would turn into error cells (``openpyxl.cell.cell.ERROR_CODES``).
+_ERROR_CODES = frozenset({"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A"})
+
+
+def write_only_row(ws: WriteOnlyWorksheet, values: Iterable[CellValue]) -> list[object]:
+    """A row for ``ws.append`` in write-only mode, as fast as it is safe.
+
+    A value that openpyxl binds exactly as :func:`put` would (``None``, a number, a clean string
+    that neither starts with a dangerous character nor is an error code) is passed as it is;
+    everything else becomes a cell from :func:`write_only_cell`. Building a cell for every
+    value costs a third of the time of a 10,000-pupil export (openpyxl formats an exception
+    for each one), see ``benchmarks/export_bench.py``.
+    """
+    row: list[object] = []
+    for value in values:
+        if value is None or (isinstance(value, int | float) and not isinstance(value, bool)):
+            row.append(value)
+        elif isinstance(value, str):
+            text = clean_text(value)
+            if text and not needs_quote_prefix(text) and text not in _ERROR_CODES:
+                row.append(text)
+            else:
+                row.append(write_only_cell(ws, text))
+        else:
+            row.append(write_only_cell(ws, value))
+    return row
+
+
+def write_only_cell(
+    ws: WriteOnlyWorksheet, value: CellValue, *, number_format: str | None = None
+) -> Cell:
+    """A write-only cell holding ``value``, for ``ws.append`` in write-only mode.
+
+    Never append plain values to a write-only sheet: openpyxl binds them the same unsafe way.
+    """
+    from openpyxl.cell import WriteOnlyCell
+
+    cell = WriteOnlyCell(ws)
+    put(cell, value, number_format=number_format)
+    return cell

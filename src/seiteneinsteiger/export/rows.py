@@ -1,0 +1,72 @@
+"""What every exporter works on: one intake, its recommendation and where it came from.
+
+:func:`split_by_consent` keeps only the pupils whose family agreed to the transfer
+(``counselling.consent.scope``); everyone else is left out with a German reason that names the
+file and the case id, never the child.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from seiteneinsteiger.codes import ConsentScope
+from seiteneinsteiger.models.intake import Intake
+from seiteneinsteiger.models.recommendation import Recommendation
+
+RECIPIENT_LABELS: dict[str, str] = {
+    "school": "die aufnehmende Schule",
+    "schulamt": "das Schulamt",
+    "gesundheitsamt": "das Gesundheitsamt",
+    "statistics": "die Statistik",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class ExportRow:
+    """One pupil to export."""
+
+    intake: Intake
+    recommendation: Recommendation
+    source: str
+
+    @property
+    def case_label(self) -> str:
+        """A reference to the case that never contains the child's name."""
+        case = self.intake.case_id
+        return f"Fall {case}" if case else "ohne Fallnummer"
+
+
+@dataclass(frozen=True, slots=True)
+class LeftOut:
+    """A pupil not exported, with the German reason (file and case id only)."""
+
+    source: str
+    case_id: str | None
+    reason: str
+
+    def render(self) -> str:
+        case = f"Fall {self.case_id}" if self.case_id else "ohne Fallnummer"
+        return f"{self.source} ({case}): {self.reason}"
+
+
+def consent_reason(recipient: ConsentScope) -> str:
+    label = RECIPIENT_LABELS[recipient.value]
+    return (
+        f"keine Einwilligung für die Weitergabe an {label} "
+        f"(counselling.consent.scope enthält nicht '{recipient.value}')"
+    )
+
+
+def split_by_consent(
+    rows: Iterable[ExportRow], recipient: ConsentScope
+) -> tuple[list[ExportRow], list[LeftOut]]:
+    """The rows whose consent names ``recipient``, and the ones left out with their reason."""
+    kept: list[ExportRow] = []
+    left: list[LeftOut] = []
+    for row in rows:
+        if row.intake.consents_to(recipient):
+            kept.append(row)
+        else:
+            left.append(LeftOut(row.source, row.intake.case_id, consent_reason(recipient)))
+    return kept, left

@@ -1,0 +1,212 @@
+"""The export commands as plain functions: paths and options in, an :class:`Outcome` out.
+
+Each ``run_*`` function checks the target first (an existing file without ``force`` stops before
+any work), loads and evaluates the intakes, filters by consent, builds the file, writes it
+atomically and records it in the export log. It never prints and never exits; the CLI
+(``seiteneinsteiger.cli.export``) reports the outcome.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from seiteneinsteiger.errors import ExportError, Problem, UsageError
+from seiteneinsteiger.export import pipeline
+from seiteneinsteiger.export.log import LogEntry
+from seiteneinsteiger.export.profiles import Profile, load_profile
+from seiteneinsteiger.export.rows import ExportRow, LeftOut, split_by_consent
+from seiteneinsteiger.export.writing import check_target, record, save_workbook, write_file
+from seiteneinsteiger.fsutil import PRIVATE_DIR_MODE, use_private_tempdir
+
+
+@dataclass(frozen=True, slots=True)
+class Options:
+    district: str | None = None
+    rules_dir: Path | None = None
+    force: bool = False
+    ki: str | None = None
+    counsellor: str | None = None
+    today: dt.date | None = None
+
+    @property
+    def created(self) -> dt.date:
+        return self.today or dt.date.today()
+
+
+@dataclass(slots=True)
+class Outcome:
+    """What an export did; ``written`` is empty when nothing was written."""
+
+    command: str
+    profile: str
+    recipient: str
+    written: list[Path] = field(default_factory=list)
+    exported: list[ExportRow] = field(default_factory=list)
+    left_out: list[LeftOut] = field(default_factory=list)
+    refused: list[LeftOut] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+    entries: list[LogEntry] = field(default_factory=list)
+    files_seen: int = 0
+
+    @property
+    def nothing_written(self) -> bool:
+        return not self.written
+
+    @property
+    def exit_code(self) -> int:
+        return 1 if (self.nothing_written or self.problems or self.refused) else 0
+
+    @property
+    def cases_without_id(self) -> int:
+        return sum(1 for row in self.exported if not row.intake.case_id)
+
+
+def _xlsx_target(output: Path) -> Path:
+    if output.suffix.lower() != ".xlsx":
+        raise UsageError(
+            f"{output}: die Ausgabedatei muss auf .xlsx enden",
+            hint="Zum Beispiel: -o schule.xlsx",
+        )
+    return output
+
+
+def _prepare(
+    command: str, profile: Profile, paths: Sequence[Path], options: Options
+) -> tuple[Outcome, list[ExportRow]]:
+    use_private_tempdir()
+    recommender = pipeline.make_recommender(district=options.district, rules_dir=options.rules_dir)
+    prepared = pipeline.prepare_rows(paths, recommender, today=options.today)
+    outcome = Outcome(
+        command=command,
+        profile=profile.id,
+        recipient=profile.recipient,
+        problems=prepared.problems,
+        warnings=prepared.warnings,
+        files_seen=prepared.files_seen,
+    )
+    if not prepared.files_seen:
+        raise ExportError(
+            "Keine Intake-Dateien gefunden (.yaml, .yml, .json, .jsonl)",
+            hint="Bitte Dateien oder ein Verzeichnis mit Intakes angeben.",
+        )
+    rows, left = split_by_consent(prepared.rows, profile.consent)
+    outcome.left_out = left
+    return outcome, rows
+
+
+def _record(outcome: Outcome, target: Path, profile: Profile, rows: Sequence[ExportRow]) -> None:
+    outcome.written.append(target)
+    outcome.entries.append(
+        record(
+            target,
+            command=outcome.command,
+            profile=profile.id,
+            recipient=profile.recipient,
+            cases=[row.intake.case_id for row in rows],
+            fields=profile.field_names,
+            left_out=len(outcome.left_out) + len(outcome.refused),
+        )
+    )
+
+
+def run_school(paths: Sequence[Path], output: Path, options: Options) -> Outcome:
+    from seiteneinsteiger.export.school import CoverInfo, build_school_workbook
+
+    target = _xlsx_target(output)
+    check_target(target, force=options.force)
+    profile = load_profile("school")
+    outcome, rows = _prepare("export school", profile, paths, options)
+    if not rows:
+        return outcome
+    workbook = build_school_workbook(
+        rows,
+        profile,
+        CoverInfo(
+            created=options.created,
+            ki=options.ki,
+            counsellor=options.counsellor,
+            left_out=len(outcome.left_out),
+        ),
+    )
+    save_workbook(workbook, target, force=options.force)
+    outcome.exported = rows
+    _record(outcome, target, profile, rows)
+    return outcome
+
+
+def run_overview(paths: Sequence[Path], output: Path, options: Options) -> Outcome:
+    from seiteneinsteiger.export.overview import OverviewCover, build_overview_workbook
+
+    target = _xlsx_target(output)
+    check_target(target, force=options.force)
+    profile = load_profile("schulamt")
+    outcome, rows = _prepare("export overview", profile, paths, options)
+    if not rows:
+        return outcome
+    result = build_overview_workbook(
+        rows,
+        profile,
+        OverviewCover(created=options.created, ki=options.ki, left_out=len(outcome.left_out)),
+    )
+    save_workbook(result.workbook, target, force=options.force)
+    outcome.exported = rows
+    _record(outcome, target, profile, rows)
+    return outcome
+
+
+def run_statistics(paths: Sequence[Path], output: Path, options: Options) -> Outcome:
+    from seiteneinsteiger.export.statistics import StatisticsCover, build_statistics_workbook
+
+    target = _xlsx_target(output)
+    check_target(target, force=options.force)
+    profile = load_profile("statistics")
+    outcome, rows = _prepare("export statistics", profile, paths, options)
+    if not rows:
+        return outcome
+    workbook = build_statistics_workbook(
+        rows,
+        profile,
+        StatisticsCover(created=options.created, ki=options.ki, left_out=len(outcome.left_out)),
+    )
+    save_workbook(workbook, target, force=options.force)
+    outcome.exported = rows
+    # statistics are anonymous, but the log still says whose data went into them
+    _record(outcome, target, profile, rows)
+    return outcome
+
+
+def run_schild(paths: Sequence[Path], directory: Path, options: Options) -> Outcome:
+    from seiteneinsteiger.export.schild import DAT_NAME, XLSX_NAME, build_schild_export
+
+    if directory.suffix.lower() in {".xlsx", ".dat"} or directory.is_file():
+        raise UsageError(
+            f"{directory}: für den SchILD-Export bitte ein Verzeichnis angeben",
+            hint=f"Darin entstehen {DAT_NAME} und {XLSX_NAME}.",
+        )
+    dat_target, xlsx_target = directory / DAT_NAME, directory / XLSX_NAME
+    if directory.is_dir():
+        for target in (dat_target, xlsx_target):
+            check_target(target, force=options.force)
+    profile = load_profile("schild")
+    outcome, rows = _prepare("export schild", profile, paths, options)
+    export, refused = build_schild_export(rows, profile)
+    outcome.refused = refused
+    if not export.rows:
+        return outcome
+    if not directory.exists():
+        try:
+            directory.mkdir(parents=True, mode=PRIVATE_DIR_MODE)
+        except OSError as exc:
+            raise ExportError(
+                f"Verzeichnis {directory} kann nicht angelegt werden ({exc.strerror})"
+            ) from None
+    write_file(dat_target, lambda handle: handle.write(export.dat), force=options.force)
+    save_workbook(export.workbook, xlsx_target, force=options.force)
+    outcome.exported = export.rows
+    _record(outcome, dat_target, profile, export.rows)
+    _record(outcome, xlsx_target, profile, export.rows)
+    return outcome

@@ -1,0 +1,45 @@
+"""The school export with the real rule engine and the bundled rule sets (as in make demo)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from openpyxl import load_workbook
+from typer.testing import CliRunner
+
+from seiteneinsteiger.cli.main import app
+from seiteneinsteiger.codes import FLAGS
+from seiteneinsteiger.export.profiles import SCHOOL_FLAG_TEXTS
+
+from .conftest import rows_from
+
+
+def test_demo_school_export_with_the_rule_engine_leaks_nothing(
+    runner: CliRunner, intakes_dir: Path, tmp_path: Path
+) -> None:
+    target = tmp_path / "schule.xlsx"
+    result = runner.invoke(
+        app, ["export", "school", str(intakes_dir), "-o", str(target), "--force"]
+    )
+    assert result.exit_code == 0, result.stderr
+    assert f"Geschrieben: {target}" in result.stdout
+    book = load_workbook(target)
+    text = "\n".join(
+        str(cell.value)
+        for sheet in book.worksheets
+        for row in sheet.iter_rows()
+        for cell in row
+        if cell.value
+    )
+    allowed = set(SCHOOL_FLAG_TEXTS.values())
+    for flag, description in FLAGS.items():
+        # "Schulbesuch unterbrochen" is also how the school history shows interruptions
+        if flag not in SCHOOL_FLAG_TEXTS and flag != "INTERRUPTED_SCHOOLING":
+            assert description not in text, flag  # e.g. ZUE_NOT_ASSIGNED's text
+    assert any(text_ in text for text_ in allowed)
+    for row in rows_from([intakes_dir]):
+        intake = row.intake
+        for secret in (intake.confidential_notes, intake.support_needs.health_note):
+            assert not secret or secret[:30] not in text
+    assert "Landeseinrichtung" not in text
+    assert "AO-SF prüfen" in text  # Ermira: documented hearing impairment, consent for the school
