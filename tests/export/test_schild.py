@@ -76,7 +76,8 @@ def test_dat_file_column_by_column(school_rows: list[ExportRow]) -> None:
     assert amal["Jahrgang"] == "07"
     assert amal["Klasse"] == ""
     assert amal["Schulpflicht erf."] == "N"
-    assert amal["Verpflichtung Sprachförderkurs"] == amal["Teilnahme Sprachförderkurs"] == "J"
+    # the pre-school language course of § 36 SchulG, not the Erstförderung: never filled
+    assert amal["Verpflichtung Sprachförderkurs"] == amal["Teilnahme Sprachförderkurs"] == ""
     assert amal["Einschulungsjahr"] == "" and amal["Aufnahmedatum"] == ""
     for record in records:
         assert re.fullmatch(r"\d\d\.\d\d\.\d{4}", record["Geburtsdatum"])
@@ -190,3 +191,18 @@ def test_schild_command_exports_the_others_and_exits_1(
     assert load_workbook(out / XLSX_NAME).active.max_row == 15  # type: ignore[union-attr]
     again = runner.invoke(app, ["export", "schild", str(intakes_dir), "-o", str(out)])
     assert again.exit_code == 1 and "existiert bereits" in again.stderr
+
+
+def test_state_facility_address_is_never_exported(examples: Path) -> None:
+    """The address of an EAE/ZUE would tell the residence status; the municipality stays."""
+    import yaml
+
+    from seiteneinsteiger.export.fields import disclosable_address
+    from seiteneinsteiger.models.intake import Intake
+
+    data = yaml.safe_load((examples / "intakes" / "amal-haddad.yaml").read_text())
+    data["pupil"]["residence"] = "state_facility"
+    intake = Intake.model_validate(data)
+    assert disclosable_address(intake) is None
+    data["pupil"]["residence"] = "municipality"
+    assert disclosable_address(Intake.model_validate(data)) is not None

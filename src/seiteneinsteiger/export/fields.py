@@ -26,11 +26,13 @@ from seiteneinsteiger.codes import (
     SCHULPFLICHT_LABELS,
     SCRIPT_LABELS,
     STAGE_LABELS,
+    Residence,
     country_name,
     language_name,
 )
 from seiteneinsteiger.export.cells import CellValue
 from seiteneinsteiger.export.rows import ExportRow
+from seiteneinsteiger.models.intake import Address, Intake
 
 Category = str | list[str] | None
 
@@ -332,12 +334,12 @@ def _catalogue() -> dict[str, Field]:
         Field(
             "pupil.address.street",
             "Straße und Hausnummer",
-            lambda r: r.intake.pupil.address.street if r.intake.pupil.address else None,
+            lambda r: _street(r.intake),
         ),
         Field(
             "pupil.address.postcode",
             "Postleitzahl",
-            lambda r: r.intake.pupil.address.postcode if r.intake.pupil.address else None,
+            lambda r: _postcode(r.intake),
         ),
         Field(
             "pupil.residence",
@@ -564,3 +566,24 @@ CATALOGUE: dict[str, Field] = _catalogue()
 
 def get(name: str) -> Field:
     return CATALOGUE[name]
+
+
+def disclosable_address(intake: Intake) -> Address | None:
+    """The pupil's address, unless it is a state reception facility.
+
+    The address of an EAE/ZUE tells the residence status, which never leaves the tool
+    (intake-format.md, "What is personal, what is confidential"); the municipality still does.
+    """
+    if intake.pupil.residence is Residence.state_facility:
+        return None
+    return intake.pupil.address
+
+
+def _street(intake: Intake) -> str | None:
+    address = disclosable_address(intake)
+    return address.street if address else None
+
+
+def _postcode(intake: Intake) -> str | None:
+    address = disclosable_address(intake)
+    return address.postcode if address else None

@@ -20,7 +20,9 @@ Choices (documented in ``docs/cli/export.md``):
   .dat (it must name a class of the school's Klassen.dat) and carries the Jahrgang in the xlsx,
   where SVWS-Import requires it: the school assigns its class (``07b``) when importing.
 * ``1. Staatsang.``: Destatis key (``475`` Syrien); SVWS-Import gets ISO alpha-3 (``SYR``).
-* ``Verpflichtung/Teilnahme Sprachförderkurs``: J when Erstförderung is recommended.
+* ``Verpflichtung/Teilnahme Sprachförderkurs`` stay empty: in SchILD they record the pre-school
+  language course under § 36 Abs. 2 SchulG (Delfin), not the Erstförderung of BASS 13-63 Nr. 3.
+  Writing the Erstförderung there would put wrong values into the official school statistics.
 * Förderschwerpunkt, 2. Förderschwerpunkt, Schwerstbehinderung and Autist are always empty
   (VO-DV I § 1 Abs. 2): this is code, no profile can fill them.
 * A text Windows-1252 cannot hold (``Yıldırım``, ``Ș``) is never transliterated: that pupil is
@@ -40,6 +42,7 @@ from openpyxl.utils import get_column_letter  # noqa: TID253 - exporters load la
 
 from seiteneinsteiger.export import layout
 from seiteneinsteiger.export.cells import CellValue, put
+from seiteneinsteiger.export.fields import disclosable_address
 from seiteneinsteiger.export.profiles import Profile
 from seiteneinsteiger.export.rows import ExportRow, LeftOut
 from seiteneinsteiger.export.schild_codes import destatis_key, iso3
@@ -104,10 +107,11 @@ def _text(row: ExportRow, name: str) -> str | None:
         return pupil.given_names
     if name == "pupil.municipality":
         return pupil.municipality
+    address = disclosable_address(row.intake)
     if name == "pupil.address.street":
-        return pupil.address.street if pupil.address else None
+        return address.street if address else None
     if name == "pupil.address.postcode":
-        return pupil.address.postcode if pupil.address else None
+        return address.postcode if address else None
     raise KeyError(name)  # pragma: no cover
 
 
@@ -212,12 +216,6 @@ def dat_values(row: ExportRow, profile: Profile) -> list[str]:
             lambda: _yes_no(row.recommendation.schulpflicht.status == "no_longer"),
         ),
         "Jahrgang": when("recommendation.grade", lambda: _grade(row)),
-        "Verpflichtung Sprachförderkurs": when(
-            "recommendation.erstfoerderung", lambda: _yes_no(row.recommendation.erstfoerderung)
-        ),
-        "Teilnahme Sprachförderkurs": when(
-            "recommendation.erstfoerderung", lambda: _yes_no(row.recommendation.erstfoerderung)
-        ),
     }
     return ["" if column in ALWAYS_EMPTY else by_column.get(column, "") for column in DAT_HEADER]
 
