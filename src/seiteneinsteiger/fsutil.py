@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import os
 import shutil
@@ -44,13 +45,41 @@ def data_dir() -> Path:
 
 
 def use_private_tempdir() -> Path:
-    """Route library temp files into ``<data_dir>/tmp`` (0700), emptied at every start."""
-    private = data_dir() / "tmp"
-    if private.exists():
-        shutil.rmtree(private, ignore_errors=True)
-    private.mkdir(mode=PRIVATE_DIR_MODE, exist_ok=True)
+    """Route library temp files into a private per-process directory below ``<data_dir>/tmp``.
+
+    openpyxl writes each worksheet's XML there while saving. The directory is 0700, removed when
+    the process ends, and leftovers of crashed processes are removed at the next start; two
+    exports running at the same time never touch each other's files.
+    """
+    root = data_dir() / "tmp"
+    root.mkdir(mode=PRIVATE_DIR_MODE, exist_ok=True)
+    with contextlib.suppress(OSError):
+        root.chmod(PRIVATE_DIR_MODE)
+    _remove_stale(root)
+    private = Path(tempfile.mkdtemp(prefix=f"p{os.getpid()}-", dir=root))
     tempfile.tempdir = str(private)
+    atexit.register(shutil.rmtree, private, True)
     return private
+
+
+def _remove_stale(root: Path) -> None:
+    for child in root.iterdir():
+        pid_text = child.name[1:].split("-", 1)[0]
+        if not (child.name.startswith("p") and pid_text.isdigit()):
+            continue
+        if int(pid_text) == os.getpid() or _alive(int(pid_text)):
+            continue
+        shutil.rmtree(child, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # pragma: no cover - exists, but owned by someone else
+        return True
+    return True
 
 
 @contextmanager
