@@ -1,0 +1,174 @@
+"""``seiteneinsteiger recommend``: the recommendation with its reasons, for one or many intakes."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from seiteneinsteiger.cli.output import (
+    StreamFormat,
+    emit_json,
+    err,
+    is_debug,
+    out,
+    reported_errors,
+    show_problem,
+)
+from seiteneinsteiger.errors import SeiteneinsteigerError, UsageError
+
+if TYPE_CHECKING:
+    from seiteneinsteiger.intake_io import LoadedIntake
+    from seiteneinsteiger.models.recommendation import Recommendation
+    from seiteneinsteiger.rules.api import RuleSetCache
+
+Paths = Annotated[
+    list[Path],
+    typer.Argument(
+        help="Intake-Dateien (.yaml, .yml, .json, .jsonl) oder Verzeichnisse.", show_default=False
+    ),
+]
+DistrictOption = Annotated[
+    str | None,
+    typer.Option("--district", help="Regelsatz eines Kreises oder einer Stadt, z. B. nrw."),
+]
+RulesOption = Annotated[
+    Path | None,
+    typer.Option("--rules", help="Verzeichnis eines (bearbeiteten) Regelsatzes mit ruleset.yaml."),
+]
+DateOption = Annotated[
+    str | None,
+    typer.Option(
+        "--reference-date",
+        help="Bezugsdatum JJJJ-MM-TT (Standard: das Beratungsdatum des Intakes).",
+    ),
+]
+FormatOption = Annotated[
+    StreamFormat, typer.Option("--format", "-f", help="Ausgabeformat: text, json oder jsonl.")
+]
+ExplainOption = Annotated[
+    bool, typer.Option("--explain", help="Begründung (Regeln, Quellen) und 'Warum nicht' zeigen.")
+]
+
+
+def parse_reference_date(text: str | None) -> dt.date | None:
+    """``--reference-date`` as a date; a usage error (exit 2) when it is not one."""
+    if text is None:
+        return None
+    try:
+        return dt.date.fromisoformat(text.strip())
+    except ValueError:
+        raise UsageError(
+            f"--reference-date: '{text}' ist kein Datum im Format JJJJ-MM-TT"
+        ) from None
+
+
+def recommend(
+    ctx: typer.Context,
+    paths: Paths,
+    district: DistrictOption = None,
+    rules: RulesOption = None,
+    reference_date: DateOption = None,
+    fmt: FormatOption = StreamFormat.text,
+    explain: ExplainOption = False,
+) -> None:
+    """Empfehlung für jedes Intake: Schulpflicht, Schulstufe, Schulformen, Klasse, Maßnahmen.
+
+    Hinweise, die ein Mensch prüfen muss, stehen zuerst. Ungültige Intakes werden gemeldet
+    (stderr), die übrigen trotzdem ausgewertet; dann ist der Exit-Code 1.
+
+    Beispiel: seiteneinsteiger recommend examples/intakes --explain
+    """
+    with reported_errors(is_debug(ctx)):
+        if district is not None and rules is not None:
+            raise UsageError("Bitte entweder --district oder --rules angeben, nicht beides.")
+        day = parse_reference_date(reference_date)
+        from seiteneinsteiger.intake_io import load_intakes
+        from seiteneinsteiger.rules.api import RuleSetCache
+
+        cache = RuleSetCache()
+        if rules is not None:
+            cache.directory(rules)  # a broken rule set stops here, before any intake
+        elif district is not None:
+            cache.district(district, usage=True)
+        run = _Run(cache, rules, district, day, fmt, explain)
+        for loaded in load_intakes(paths):
+            run.one(loaded)
+        run.finish()
+
+
+class _Run:
+    """Evaluates intakes one by one and prints them in the chosen format."""
+
+    def __init__(
+        self,
+        cache: RuleSetCache,
+        rules: Path | None,
+        district: str | None,
+        day: dt.date | None,
+        fmt: StreamFormat,
+        explain: bool,
+    ) -> None:
+        self.cache, self.rules, self.district, self.day = cache, rules, district, day
+        self.fmt, self.explain = fmt, explain
+        self.collected: list[dict[str, Any]] = []
+        self.count = self.failed = 0
+        self.reported: set[str] = set()
+
+    def one(self, loaded: LoadedIntake) -> None:
+        from seiteneinsteiger.rules.engine import evaluate
+
+        self.count += 1
+        for problem in loaded.problems:
+            show_problem(problem, to_err=True)
+        if loaded.intake is None or not loaded.ok:
+            self.failed += 1
+            return
+        try:
+            ruleset = self.cache.select(
+                rules_dir=self.rules, district=self.district, intake=loaded.intake
+            )
+            result = evaluate(loaded.intake, ruleset, reference_date=self.day, source=loaded.label)
+        except SeiteneinsteigerError as exc:
+            self.failed += 1
+            self._report(loaded.label, exc)
+            return
+        self._emit(result, loaded, ruleset.flags)
+
+    def _report(self, label: str, exc: SeiteneinsteigerError) -> None:
+        if exc.message in self.reported:
+            err(f"{label}: keine Empfehlung (siehe oben).", fg="red")
+            return
+        self.reported.add(exc.message)
+        err(f"{label}: keine Empfehlung. {exc.message}", fg="red")
+        if exc.hint:
+            err(f"Hinweis: {exc.hint}")
+
+    def _emit(
+        self, result: Recommendation, loaded: LoadedIntake, flag_labels: Mapping[str, str]
+    ) -> None:
+        if self.fmt is StreamFormat.jsonl:
+            typer.echo(result.model_dump_json())
+        elif self.fmt is StreamFormat.json:
+            self.collected.append(result.to_json_dict())
+        else:
+            from seiteneinsteiger.cli.recommend_text import render
+
+            intake = loaded.intake
+            assert intake is not None
+            if self.count - self.failed > 1:
+                out()
+            out(render(result, intake, explain=self.explain, flag_labels=flag_labels))
+
+    def finish(self) -> None:
+        if self.count == 0:
+            err("Keine Intake-Dateien gefunden (.yaml, .yml, .json, .jsonl).")
+            raise typer.Exit(1)
+        if self.fmt is StreamFormat.json:
+            emit_json(self.collected)
+        if self.failed:
+            err(f"{self.failed} von {self.count} Intakes ohne Empfehlung.", fg="red")
+            raise typer.Exit(1)

@@ -1,0 +1,122 @@
+"""The entry point other parts of the product use: which rule set applies, and the recommendation.
+
+Which rule set applies, in this order: an explicit rule-set directory (``--rules DIR``), an
+explicit district (``--district ID``), the intake's own ``district`` field, and finally the
+default district: ``SEITENEINSTEIGER_DISTRICT``, else ``district:`` in the user's
+``config.yaml`` (``$XDG_CONFIG_HOME/seiteneinsteiger/``), else ``nrw``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sys
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from seiteneinsteiger.errors import InputFileError
+from seiteneinsteiger.models.intake import Intake
+from seiteneinsteiger.models.recommendation import Recommendation
+from seiteneinsteiger.rules.compiled import RuleSet
+from seiteneinsteiger.rules.engine import evaluate
+from seiteneinsteiger.rules.loader import builtin_dir, load_ruleset_dir
+from seiteneinsteiger.yamlsource import parse_yaml, read_text
+
+DISTRICT_ENV = "SEITENEINSTEIGER_DISTRICT"
+FALLBACK_DISTRICT = "nrw"
+
+
+def config_dir() -> Path:
+    """The user's configuration directory for seiteneinsteiger (platform convention)."""
+    base = os.environ.get("XDG_CONFIG_HOME")
+    if base:
+        return Path(base) / "seiteneinsteiger"
+    if sys.platform == "win32":  # pragma: no cover - exercised on Windows only
+        return Path(os.environ.get("APPDATA", Path.home())) / "seiteneinsteiger"
+    if sys.platform == "darwin":  # pragma: no cover - exercised on macOS only
+        return Path.home() / "Library" / "Application Support" / "seiteneinsteiger"
+    return Path.home() / ".config" / "seiteneinsteiger"
+
+
+def config_file() -> Path:
+    return config_dir() / "config.yaml"
+
+
+def default_district() -> str:
+    """The district used when neither the command line nor the intake names one."""
+    value = os.environ.get(DISTRICT_ENV, "").strip()
+    if value:
+        return value
+    path = config_file()
+    if path.is_file():
+        document = parse_yaml(read_text(path), str(path))
+        data = document.data
+        if data is None:
+            return FALLBACK_DISTRICT
+        if not isinstance(data, dict) or not isinstance(data.get("district", ""), str):
+            raise InputFileError(
+                f"{path}: 'district: <kennung>' erwartet, z. B. 'district: kreis-mettmann'"
+            )
+        district = str(data.get("district", "")).strip()
+        if district:
+            return district
+    return FALLBACK_DISTRICT
+
+
+class RuleSetCache:
+    """Loaded rule sets, by directory; a rule set is loaded once per process."""
+
+    def __init__(self) -> None:
+        self._loaded: dict[tuple[Path, tuple[tuple[str, Any], ...]], RuleSet] = {}
+        self._districts: dict[str, RuleSet] = {}  # by id: no directory listing per intake
+
+    def directory(self, root: Path, overrides: Mapping[str, Any] | None = None) -> RuleSet:
+        """The rule set in ``root`` (with open parameters set by ``overrides``, for tests)."""
+        frozen = tuple(
+            sorted(
+                (k, tuple(v) if isinstance(v, list) else v) for k, v in (overrides or {}).items()
+            )
+        )
+        key = (root.resolve(), frozen)
+        ruleset = self._loaded.get(key)
+        if ruleset is None:
+            ruleset = self._loaded[key] = load_ruleset_dir(root, overrides)
+        return ruleset
+
+    def district(self, district: str, *, usage: bool = False) -> RuleSet:
+        """A built-in rule set by id (``usage``: named on the command line, see builtin_dir)."""
+        ruleset = self._districts.get(district)
+        if ruleset is None:
+            ruleset = self._districts[district] = self.directory(builtin_dir(district, usage=usage))
+        return ruleset
+
+    def select(
+        self,
+        *,
+        rules_dir: Path | None = None,
+        district: str | None = None,
+        intake: Intake | None = None,
+    ) -> RuleSet:
+        """The rule set for an intake, by the precedence in the module docstring."""
+        if rules_dir is not None:
+            return self.directory(rules_dir)
+        chosen = district or (intake.district if intake is not None else None)
+        return self.district(chosen or default_district())
+
+
+DEFAULT_CACHE = RuleSetCache()
+
+
+def recommend(
+    intake: Intake,
+    *,
+    source: str | None = None,
+    district: str | None = None,
+    rules_dir: Path | None = None,
+    reference_date: dt.date | None = None,
+    cache: RuleSetCache | None = None,
+) -> Recommendation:
+    """The recommendation for one intake, with the rule set chosen by precedence."""
+    ruleset = (cache or DEFAULT_CACHE).select(rules_dir=rules_dir, district=district, intake=intake)
+    return evaluate(intake, ruleset, reference_date=reference_date, source=source)

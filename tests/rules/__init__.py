@@ -1,0 +1,1 @@
+"""Tests of the rule engine (package, so that mypy tells this conftest from the others)."""

@@ -1,0 +1,60 @@
+"""``rules check``: overlaps, rules that never fire, shadowed rules, gaps and dates."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from seiteneinsteiger.errors import Problem
+from seiteneinsteiger.rules.check import check_ruleset
+from seiteneinsteiger.rules.loader import load_ruleset_dir
+
+TODAY = dt.date(2025, 9, 15)
+
+
+def _check(fixtures: Path, name: str) -> list[Problem]:
+    return check_ruleset(load_ruleset_dir(fixtures / name), today=TODAY)
+
+
+def test_clean_rule_set_has_no_findings(fixtures: Path) -> None:
+    assert _check(fixtures, "basic") == []
+    assert _check(fixtures, "kreis-test") == []
+
+
+def test_overlap_under_unique_names_both_rules_and_an_example(fixtures: Path) -> None:
+    (problem,) = _check(fixtures, "check-overlap")
+    assert problem.render() == (
+        "tests/rules/fixtures/check-overlap/50-x.yaml:15:9 SE-R020: Regeln X-LOW "
+        "(tests/rules/fixtures/check-overlap/50-x.yaml:9) und X-MID treffen beide zu, z. B. bei "
+        "age=10, languages.german=A2 (hit_policy: unique). Bitte entweder eine Bedingung "
+        "einschränken oder die Regeln zusammenfassen"
+    )
+
+
+def test_rule_that_never_fires_and_shadowed_rule(fixtures: Path) -> None:
+    problems = _check(fixtures, "check-never")
+    assert [(p.line, p.code) for p in problems] == [(9, "SE-R021"), (21, "SE-R022")]
+    assert "X-NEVER kann nie greifen" in problems[0].message
+    assert "X-SHADOWED ist von Regel X-WIDE" in problems[1].message
+    assert "languages.german=B2" in problems[1].message
+
+
+def test_gap_and_passed_review_date_are_warnings(fixtures: Path) -> None:
+    problems = _check(fixtures, "check-gap")
+    assert [(p.code, p.severity) for p in problems] == [
+        ("SE-R024", "warning"),
+        ("SE-R023", "warning"),
+    ]
+    assert "keine Regel trifft zu bei age=10" in problems[1].message
+
+
+def test_collect_rules_that_set_one_output_differently(fixtures: Path) -> None:
+    (problem,) = _check(fixtures, "check-conflict")
+    assert problem.code == "SE-R026"
+    assert "languages.german=none, schooling.years=5" in problem.message
+
+
+def test_validity_end_passed_is_a_warning(fixtures: Path) -> None:
+    ruleset = load_ruleset_dir(fixtures / "basic")
+    (problem,) = check_ruleset(ruleset, today=dt.date(2026, 8, 1))
+    assert (problem.code, problem.severity) == ("SE-R025", "warning")

@@ -1,0 +1,172 @@
+"""The ``recommend`` and ``rules`` commands, through the CLI as a user runs them."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from seiteneinsteiger.cli.main import app
+
+AMAL = "examples/intakes/amal-haddad.yaml"
+BERFIN = "examples/intakes/berfin-murad.yaml"
+BASIC = "tests/rules/fixtures/basic"
+DAY = ["--reference-date", "2025-09-15"]
+
+
+def test_recommend_json_is_an_array_in_input_order(runner: CliRunner) -> None:
+    result = runner.invoke(app, ["recommend", AMAL, BERFIN, "--rules", BASIC, "-f", "json", *DAY])
+    assert result.exit_code == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert [item["case_id"] for item in data] == ["ME-2025-0142", "UN-2025-0058"]
+    assert data[0]["format"] == "seiteneinsteiger/recommendation@1"
+    assert data[0]["source"] == AMAL
+    assert data[0]["ruleset"] == {"id": "basic", "version": "2025.1", "extends": []}
+    assert data[0]["schulpflicht"] == {
+        "status": "schulpflichtig",
+        "since": "2019-08-01",
+        "starts": None,
+        "until": "2031-07-31",
+    }
+    assert (data[0]["stage"], data[0]["grade"]) == ("sek1", 7)
+    assert data[1]["school_forms"] == []
+
+
+def test_recommend_jsonl_is_one_object_per_line(runner: CliRunner) -> None:
+    result = runner.invoke(app, ["recommend", AMAL, BERFIN, "--rules", BASIC, "-f", "jsonl", *DAY])
+    assert result.exit_code == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert [json.loads(line)["case_id"] for line in lines] == ["ME-2025-0142", "UN-2025-0058"]
+
+
+def test_recommend_text_puts_flags_first(runner: CliRunner) -> None:
+    result = runner.invoke(app, ["recommend", AMAL, "--rules", BASIC, *DAY])
+    assert result.exit_code == 0, result.stderr
+    text = result.stdout
+    assert text.index("Bitte prüfen:") < text.index("Schulpflicht:")
+    assert "Schulpflicht:         schulpflichtig seit 01.08.2019, bis 31.07.2031" in text
+    assert "Schulformen:          1. Gesamtschule  2. Sekundarschule" in text
+    assert "Klasse:               7 (wählbar: 5, 6, 7)" in text
+    assert "Aufnahme unterhalb der Altersstufe kann erwogen werden" in text
+    assert "Begründung:" not in text
+    assert "\x1b[" not in text
+
+
+def test_recommend_explain_shows_trace_and_why_not(runner: CliRunner) -> None:
+    result = runner.invoke(app, ["recommend", AMAL, "--rules", BASIC, "--explain", *DAY])
+    assert result.exit_code == 0, result.stderr
+    text = result.stdout
+    assert "Begründung:" in text
+    assert "  1. T-SP-YES: 12 Jahre am Stichtag 30.09.2025" in text
+    assert "Quelle: SchulG NRW §§ 35, 37, 38 (fixtures/basic/10-schulpflicht.yaml:26)" in text
+    assert "Warum nicht:" in text
+    assert (
+        "  Gymnasium: Deutsch keine Kenntnisse; das Gymnasium setzt B1 voraus (Regel T-GY)." in text
+    )
+
+
+def test_invalid_intake_is_reported_and_the_rest_goes_on(runner: CliRunner) -> None:
+    bad = "examples/invalid/german-b3.yaml"
+    result = runner.invoke(app, ["recommend", bad, AMAL, "--rules", BASIC, "-f", "jsonl", *DAY])
+    assert result.exit_code == 1
+    assert [json.loads(line)["case_id"] for line in result.stdout.splitlines()] == ["ME-2025-0142"]
+    assert (
+        "examples/invalid/german-b3.yaml:39: languages.german: 'B3' ist nicht erlaubt"
+        in result.stderr
+    )
+    assert "1 von 2 Intakes ohne Empfehlung." in result.stderr
+
+
+def test_reference_date_outside_the_rule_set(runner: CliRunner) -> None:
+    result = runner.invoke(
+        app, ["recommend", AMAL, "--rules", BASIC, "--reference-date", "2027-01-01"]
+    )
+    assert result.exit_code == 1
+    assert "SE-T001" in result.stderr
+    assert result.stdout == ""
+
+
+def test_usage_errors_exit_2(runner: CliRunner) -> None:
+    both = runner.invoke(app, ["recommend", AMAL, "--rules", BASIC, "--district", "nrw"])
+    assert both.exit_code == 2
+    assert "entweder --district oder --rules" in both.stderr
+    bad_date = runner.invoke(
+        app, ["recommend", AMAL, "--rules", BASIC, "--reference-date", "15.09.2025"]
+    )
+    assert bad_date.exit_code == 2
+    assert "kein Datum im Format JJJJ-MM-TT" in bad_date.stderr
+    unknown = runner.invoke(app, ["recommend", AMAL, "--district", "kreis-metmann"])
+    assert unknown.exit_code == 2
+    assert "meinten Sie 'kreis-mettmann'?" in unknown.stderr
+
+
+def test_broken_rule_set_stops_before_any_intake(runner: CliRunner) -> None:
+    result = runner.invoke(app, ["recommend", AMAL, "--rules", "tests/rules/fixtures/bad-field"])
+    assert result.exit_code == 1
+    assert "50-x.yaml:9:11 SE-C002: unbekanntes Feld 'languages.germna'" in result.stderr
+
+
+def test_rules_check_exit_codes(runner: CliRunner) -> None:
+    clean = runner.invoke(app, ["rules", "check", "tests/rules/fixtures/kreis-test"])
+    assert clean.exit_code == 0
+    bad = runner.invoke(app, ["rules", "check", "tests/rules/fixtures/check-overlap"])
+    assert bad.exit_code == 1
+    assert "50-x.yaml:15:9 SE-R020: Regeln X-LOW" in bad.stdout
+    warned = runner.invoke(app, ["rules", "check", "tests/rules/fixtures/check-gap"])
+    assert warned.exit_code == 0
+    assert (
+        "SE-R024: Warnung: Das Prüfdatum 'review_by' (01.01.2020) ist überschritten"
+        in warned.stdout
+    )
+    broken = runner.invoke(app, ["rules", "check", "tests/rules/fixtures/bad-yaml", "-f", "json"])
+    assert broken.exit_code == 1
+    report = json.loads(broken.stdout)
+    assert report["ok"] is False
+    assert report["rulesets"][0]["problems"][0]["code"] == "SE-R001"
+
+
+def test_rules_test_exit_codes(runner: CliRunner, tmp_path: Path) -> None:
+    ok = runner.invoke(app, ["rules", "test", BASIC, "tests/rules/fixtures/kreis-test"])
+    assert ok.exit_code == 0, ok.stdout
+    assert "basic: 11 Fälle, 11 bestanden, 0 fehlgeschlagen; 0 Regel(n) ohne Testfall" in ok.stdout
+    root = tmp_path / "basic"
+    shutil.copytree(BASIC, root)
+    tests = root / "basic.tests.yaml"
+    tests.write_text(
+        tests.read_text(encoding="utf-8").replace("grade: 7", "grade: 8"), encoding="utf-8"
+    )
+    failed = runner.invoke(app, ["rules", "test", str(root)])
+    assert failed.exit_code == 1
+    assert "grade: erwartet 8, erhalten 7" in failed.stdout
+
+
+def test_rules_show_gives_provenance(runner: CliRunner) -> None:
+    result = runner.invoke(app, ["rules", "show", "--rules", "tests/rules/fixtures/kreis-test"])
+    assert result.exit_code == 0, result.stderr
+    text = result.stdout
+    assert "erweitert: basic 2025.1" in text
+    assert "ersetzt T-ST-SEK1 (basic, tests/rules/fixtures/basic/20-stufe.yaml:29)" in text
+    assert (
+        "gesetzt von kreis-test (tests/rules/fixtures/kreis-test/ruleset.yaml:8); Wert in basic: 16"
+        in text
+    )
+    data = json.loads(
+        runner.invoke(
+            app, ["rules", "show", "--rules", "tests/rules/fixtures/kreis-test", "-f", "json"]
+        ).stdout
+    )
+    rule = next(r for t in data["tables"] for r in t["rules"] if r["id"] == "KT-ST-SEK1")
+    assert rule["replaces"]["id"] == "T-ST-SEK1"
+
+
+def test_rules_fields_lists_the_catalogue(runner: CliRunner) -> None:
+    data = json.loads(runner.invoke(app, ["rules", "fields", "-f", "json"]).stdout)
+    fields = {field["name"]: field for field in data["fields"]}
+    assert fields["languages.german"]["ordered"] is True
+    assert fields["age_on_stichtag"]["group"] == "derived"
+    assert fields["stage"]["group"] == "output"
+    text = runner.invoke(app, ["rules", "fields"]).stdout
+    assert "  age_on_stichtag (Zahl): Alter am Stichtag" in text
+    assert "Werte: none < A1 < A2 < B1 < B2 < C1 < C2" in text
