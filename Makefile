@@ -35,8 +35,8 @@ demo: $(STAMP)
 	@echo "Fertig. Die Schul-Arbeitsmappe liegt in $(DEMO_OUT)/schule.xlsx"
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests benchmarks
-	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/ruff check src tests benchmarks conftest.py
+	$(BIN)/ruff format --check src tests benchmarks conftest.py
 
 typecheck: $(STAMP)
 	$(BIN)/mypy

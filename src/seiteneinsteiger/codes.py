@@ -365,7 +365,9 @@ def check_country(code: str) -> str | None:
     """Return an error message for a bad country code, or None when it is valid."""
     import pycountry
 
-    if code in EXTRA_COUNTRIES or (len(code) == 2 and pycountry.countries.get(alpha_2=code)):
+    if code in EXTRA_COUNTRIES or (
+        len(code) == 2 and code.isupper() and pycountry.countries.get(alpha_2=code)
+    ):
         return None
     upper = code.upper()
     if upper != code and check_country(upper) is None:
@@ -400,7 +402,7 @@ def check_language(code: str) -> str | None:
     Two-letter ISO 639-1 codes are used where they exist (``ar``), ISO 639-3 otherwise (``prs``,
     ``kmr``, ``ckb``, ``rom``), as BCP-47 prescribes.
     """
-    record = _language_record(code)
+    record = _language_record(code) if code.islower() else None
     if record is not None:
         alpha_2 = getattr(record, "alpha_2", None)
         if len(code) == 3 and alpha_2:

@@ -237,7 +237,8 @@ def _message(error: Any, loc: tuple[str | int, ...], model: type[BaseModel]) -> 
         hint = f" (meinten Sie '{near}'?)" if near and near != str(value) else ""
         return f"'{value}' ist nicht erlaubt{hint}. Erlaubt: {', '.join(allowed)}"
     if kind == "string_pattern_mismatch":
-        return _PATTERN_MESSAGES.get(str(loc[-1]), "Wert hat nicht das erwartete Format")
+        name = str(loc[-1]) if loc else ""
+        return _PATTERN_MESSAGES.get(name, "Wert hat nicht das erwartete Format")
     if kind in {"iso_date", "country_code", "language_code"}:
         return str(error["msg"])
     template = _MESSAGES.get(kind)

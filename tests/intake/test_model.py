@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 import pytest
@@ -111,3 +112,15 @@ def test_completed_years_counts_the_birthday_itself() -> None:
     assert completed_years(dt.date(2019, 10, 1), dt.date(2025, 9, 30)) == 5
     assert completed_years(dt.date(2008, 2, 29), dt.date(2026, 2, 28)) == 17
     assert completed_years(dt.date(2008, 2, 29), dt.date(2026, 3, 1)) == 18
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "fragment"),
+    [
+        ("pupil__country_of_birth", "no", "meinten Sie 'NO'? (Großbuchstaben)"),
+        ("pupil__first_languages", ["AR"], "meinten Sie 'ar'? (Kleinbuchstaben)"),
+    ],
+)
+def test_codes_are_case_sensitive(field: str, value: Any, fragment: str) -> None:
+    with pytest.raises(ValidationError, match=re.escape(fragment)):
+        Intake.model_validate(_intake(**{field: value}))

@@ -88,3 +88,188 @@ def _summary(valid: int, invalid: list[str]) -> None:
     out(f"{total} {noun} geprüft: {valid} gültig, {len(invalid)} ungültig.", fg="red")
     # dict.fromkeys keeps order and drops repeats (several broken lines of one JSONL file)
     out("Ungültig: " + ", ".join(dict.fromkeys(invalid)))
+
+
+FormFile = Annotated[
+    Path | None,
+    typer.Option(
+        "--form", help="Eigener Fragebogen (.yaml) statt des mitgelieferten.", dir_okay=False
+    ),
+]
+Force = Annotated[bool, typer.Option("--force", help="Eine vorhandene Datei überschreiben.")]
+
+
+@app.command()
+def new(
+    ctx: typer.Context,
+    lang: Annotated[
+        str,
+        typer.Option(
+            "--lang",
+            "-l",
+            help="Sprache der Familie; die Fragen erscheinen auf Deutsch und in dieser Sprache.",
+        ),
+    ] = "de",
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            help="Die Intake-Datei, die "
+            "entsteht (.yaml). Ohne Angabe: "
+            "intake-DATUM-N.yaml im aktuellen Verzeichnis.",
+            show_default=False,
+            dir_okay=False,
+        ),
+    ] = None,
+    form_file: FormFile = None,
+    force: Force = False,
+) -> None:
+    """Ein Intake im Terminal erfassen: Frage für Frage, mit Prüfung jeder Antwort.
+
+    ':z' geht zur vorigen Frage zurück, '?' zeigt den Hinweis, Enter behält eine Antwort.
+    Am Ende steht eine Zusammenfassung zum Bestätigen; gespeichert wird nur für Sie lesbar.
+    Strg-C fragt, ob die Eingaben verworfen werden sollen.
+
+    Beispiel: seiteneinsteiger intake new --lang ar -o amal.yaml
+    """
+    with reported_errors(is_debug(ctx)):
+        import datetime as dt
+
+        from seiteneinsteiger.errors import UsageError
+        from seiteneinsteiger.forms.check import load_form
+        from seiteneinsteiger.forms.interactive import Discarded, Interrupted, Questionnaire
+        from seiteneinsteiger.fsutil import atomic_write
+        from seiteneinsteiger.intake_yaml import intake_to_yaml
+
+        form = load_form(form_file)
+        if lang not in form.languages:
+            raise UsageError(
+                f"Sprache '{lang}' hat der Fragebogen nicht. Vorhanden: "
+                + ", ".join(form.languages)
+            )
+        today = dt.date.today()
+        target = output or Path(_free_name(today.isoformat(), {p.name for p in Path().iterdir()}))
+        if target.exists() and not force:
+            raise UsageError(
+                f"{target} existiert bereits",
+                hint="Mit --force überschreiben oder mit -o einen anderen Namen wählen.",
+            )
+
+        def ask(prompt: str) -> str:
+            try:
+                return str(typer.prompt(prompt, default="", show_default=False, prompt_suffix=""))
+            except (typer.Abort, KeyboardInterrupt, EOFError):
+                raise Interrupted() from None
+
+        try:
+            built = Questionnaire(form, lang, ask, out, today).run()
+        except Discarded:
+            err("Eingaben verworfen; es wurde nichts gespeichert.")
+            raise typer.Exit(130) from None
+        assert built.intake is not None
+        text = intake_to_yaml(built.intake)
+        with atomic_write(target, force=force) as handle:
+            handle.write(text.encode("utf-8"))
+        for problem in built.problems:
+            err(f"Warnung: {'.'.join(str(p) for p in problem.path)}: {problem.message}")
+        out(f"Gespeichert: {target} (nur für Sie lesbar).", fg="green")
+
+
+def _free_name(day: str, taken: set[str]) -> str:
+    """``intake-JJJJ-MM-TT-N.yaml`` with the first N not yet taken."""
+    number = 1
+    while f"intake-{day}-{number}.yaml" in taken:
+        number += 1
+    return f"intake-{day}-{number}.yaml"
+
+
+@app.command(name="import")
+def import_(
+    ctx: typer.Context,
+    files: Annotated[
+        list[Path], typer.Argument(help="Ausgefüllte Excel-Vorlagen (.xlsx).", show_default=False)
+    ],
+    output_dir: Annotated[
+        Path,
+        typer.Option(
+            "--output",
+            "-o",
+            help="Verzeichnis für die Intake-Dateien (eine .yaml je Formular).",
+            file_okay=False,
+        ),
+    ] = Path(),
+    form_file: FormFile = None,
+    force: Force = False,
+    fmt: FormatOption = OutputFormat.text,
+) -> None:
+    """Ausgefüllte Excel-Vorlagen einlesen und je Formular eine Intake-Datei schreiben.
+
+    Jedes Problem erscheint als DATEI TABELLE!ZELLE: Frage: Meldung. Antworten dürfen auf Deutsch,
+    in der Sprache der Vorlage oder als Code eingetragen sein. Exit-Code 1, wenn ein Formular
+    nicht gelesen werden konnte.
+
+    Beispiel: seiteneinsteiger intake import erfassung-ar.xlsx -o intakes/
+    """
+    with reported_errors(is_debug(ctx)):
+        import datetime as dt
+
+        from seiteneinsteiger.errors import Problem, SeiteneinsteigerError, UsageError
+        from seiteneinsteiger.forms.check import load_form
+        from seiteneinsteiger.forms.excel_import import import_workbook
+        from seiteneinsteiger.fsutil import atomic_write
+        from seiteneinsteiger.intake_yaml import intake_to_yaml
+
+        if not output_dir.is_dir():
+            raise UsageError(f"Verzeichnis {output_dir} existiert nicht")
+        form = load_form(form_file)
+        today = dt.date.today()
+        results: list[dict[str, object]] = []
+        used: set[str] = set()
+        failed = 0
+        for path in files:
+            shown = str(path)
+            problems: list[Problem]
+            written: Path | None = None
+            try:
+                result = import_workbook(path, form, today=today, display=shown)
+                problems = result.problems
+                if result.ok and result.intake is not None:
+                    name = path.stem
+                    while f"{name}.yaml" in used:
+                        name += "-2"
+                    used.add(f"{name}.yaml")
+                    written = output_dir / f"{name}.yaml"
+                    with atomic_write(written, force=force) as handle:
+                        handle.write(intake_to_yaml(result.intake).encode("utf-8"))
+            except SeiteneinsteigerError as exc:  # the whole file is refused; go on with the next
+                problems = [Problem(file=shown, message=exc.message.removeprefix(f"{shown}: "))]
+                if exc.hint:
+                    problems[0] = Problem(
+                        file=shown, message=f"{problems[0].message}. Hinweis: {exc.hint}"
+                    )
+            failed += written is None
+            results.append(
+                {
+                    "source": shown,
+                    "output": str(written) if written else None,
+                    "problems": [problem_json(p) for p in problems],
+                }
+            )
+            if fmt is OutputFormat.text:
+                for problem in problems:
+                    show_problem(problem, to_err=True)
+                if written is not None:
+                    out(f"{shown} -> {written}")
+        if fmt is OutputFormat.json:
+            emit_json({"imported": len(files) - failed, "failed": failed, "results": results})
+        else:
+            total = len(files)
+            colour = "red" if failed else "green"
+            out(
+                f"{total} Formular{'e' if total != 1 else ''} gelesen: {total - failed} "
+                f"übernommen, {failed} nicht übernommen.",
+                fg=colour,
+            )
+        if failed:
+            raise typer.Exit(1)

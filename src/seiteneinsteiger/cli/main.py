@@ -11,7 +11,12 @@ from typing import Annotated
 import typer
 
 from seiteneinsteiger import __version__
+from seiteneinsteiger.cli import case as case
+from seiteneinsteiger.cli import export as export
+from seiteneinsteiger.cli import form as form
 from seiteneinsteiger.cli import intake
+from seiteneinsteiger.cli import recommend as recommend
+from seiteneinsteiger.cli import rules as rules
 
 app = typer.Typer(
     name="seiteneinsteiger",
@@ -24,6 +29,11 @@ app = typer.Typer(
     add_completion=False,
 )
 app.add_typer(intake.app)
+app.command(name="recommend")(recommend.recommend)
+app.add_typer(rules.app)
+app.add_typer(case.app)
+app.add_typer(export.app)
+app.add_typer(form.app)
 
 
 def _version(value: bool) -> None:

@@ -1,0 +1,106 @@
+"""Benchmark: Excel intake forms, written and read back.
+
+Measures, for ``--count`` forms (default 100), in seconds:
+
+(a) writing the template (``form template``), cycling through the form's languages;
+(b) filling each template with an example intake, the way a person would (openpyxl, not timed
+    as part of the product; shown for scale);
+(c) importing every filled form (``intake import``: pre-checks, defused XML scan, openpyxl
+    read-only, validation), and checking that each comes back valid.
+
+Usage: ``python benchmarks/forms_bench.py [--count N]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import io
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from openpyxl import load_workbook
+
+from seiteneinsteiger.forms.check import load_form
+from seiteneinsteiger.forms.engine import answers_from_intake
+from seiteneinsteiger.forms.excel_import import import_workbook
+from seiteneinsteiger.forms.template import write_template
+from seiteneinsteiger.intake_io import load_intake_file
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = sorted((ROOT / "examples" / "intakes").glob("*.yaml"))
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--count", type=int, default=100)
+    count = parser.parse_args(argv).count
+    form = load_form()
+    intakes = [load_intake_file(path)[0].intake for path in EXAMPLES]
+    answers = [answers_from_intake(form, intake) for intake in intakes if intake is not None]
+    languages = form.languages
+
+    start = time.perf_counter()
+    templates: dict[str, bytes] = {}
+    for index in range(count):
+        language = languages[index % len(languages)]
+        buffer = io.BytesIO()
+        write_template(form, language, buffer)
+        templates.setdefault(language, buffer.getvalue())
+    written = time.perf_counter() - start
+
+    with tempfile.TemporaryDirectory() as directory:
+        start = time.perf_counter()
+        paths = []
+        for index in range(count):
+            language = languages[index % len(languages)]
+            path = Path(directory) / f"form-{index:03d}.xlsx"
+            _fill(form, templates[language], answers[index % len(answers)], path)
+            paths.append(path)
+        filled = time.perf_counter() - start
+
+        start = time.perf_counter()
+        failed = 0
+        for path in paths:
+            result = import_workbook(path, form, today=dt.date(2026, 1, 15))
+            failed += not result.ok
+        imported = time.perf_counter() - start
+
+    print(
+        f"Vorlagen schreiben ({count}, {len(languages)} Sprachen): {written:.2f} s "
+        f"({written / count * 1000:.0f} ms je Vorlage)"
+    )
+    print(f"Formulare ausfüllen (openpyxl, nur zum Vergleich): {filled:.2f} s")
+    print(
+        f"Formulare einlesen ({count}): {imported:.2f} s "
+        f"({imported / count * 1000:.0f} ms je Formular), {failed} ungültig"
+    )
+    return 1 if failed else 0
+
+
+def _fill(form: Any, template: bytes, answers: dict[str, Any], path: Path) -> None:
+    workbook = load_workbook(io.BytesIO(template))
+    codes = workbook["_codes"]
+    column = str(codes["B5"].value)
+    sheet = workbook["Formular"]
+    for row in codes.iter_rows(min_row=9, values_only=True):
+        if not row[0]:
+            continue
+        question = form.by_name[str(row[2])]
+        value = answers.get(question.name)
+        if value is None:
+            continue
+        cell = sheet[f"{column}{row[0]}"]
+        if question.type == "select_multiple":
+            if row[3] and row[3] in value:
+                cell.value = "x"
+        elif not row[3]:
+            cell.value = value
+    workbook.save(path)
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
