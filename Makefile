@@ -21,15 +21,21 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
 	@touch $(STAMP)
 
+# The demo keeps its export log and temp files in demo-output/, never in a counsellor's own
+# data directory.
+demo: export SEITENEINSTEIGER_HOME := $(CURDIR)/$(DEMO_OUT)/home
 demo: $(STAMP)
+	@mkdir -p $(DEMO_OUT)
 	@echo "== 1. Intakes prüfen ================================================"
 	$(SE) intake validate examples/intakes
 	@echo
 	@echo "== 2. Empfehlungen mit Begründung ==================================="
 	$(SE) recommend examples/intakes --explain
 	@echo
-	@echo "== 3. Arbeitsmappe für die aufnehmende Schule ======================="
-	@mkdir -p $(DEMO_OUT)
+	@echo "== 3. Zweisprachiges Erfassungsformular (Deutsch/Arabisch) =========="
+	$(SE) form template --lang ar -o $(DEMO_OUT)/erfassung-ar.xlsx --force
+	@echo
+	@echo "== 4. Arbeitsmappe für die aufnehmende Schule ======================="
 	$(SE) export school examples/intakes -o $(DEMO_OUT)/schule.xlsx --force
 	@echo
 	@echo "Fertig. Die Schul-Arbeitsmappe liegt in $(DEMO_OUT)/schule.xlsx"

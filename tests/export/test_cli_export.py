@@ -28,7 +28,8 @@ def test_school_export_writes_a_private_file_and_says_who_was_left_out(
     result = runner.invoke(app, ["export", "school", str(intakes_dir), "-o", str(target)])
     assert result.exit_code == 0, result.stderr
     assert f"Geschrieben: {target}" in result.stdout
-    assert "15 Schülerinnen und Schüler exportiert; 2 nicht exportiert" in result.stdout
+    # 2 without consent for the school, 3 for whom no school is recommended (ZUE, 5, 19)
+    assert "12 Schülerinnen und Schüler exportiert; 5 nicht exportiert" in result.stdout
     assert _mode(target) == 0o600
     assert sorted(p.name for p in tmp_path.iterdir()) == ["schule.xlsx"]
     # the consent messages name the file and the case id, never the child
@@ -37,8 +38,13 @@ def test_school_export_writes_a_private_file_and_says_who_was_left_out(
         "Einwilligung für die Weitergabe an die aufnehmende Schule" in result.stderr
     )
     assert "Hawre" not in result.stderr and "Aziz" not in result.stderr.replace("hawre-aziz", "")
+    assert (
+        "Nicht exportiert: examples/intakes/berfin-murad.yaml (Fall UN-2025-0058): keine "
+        "Schulaufnahme empfohlen (noch nicht schulpflichtig); bei einem Antrag auf vorzeitige "
+        "Einschulung mit --include-unplaced exportieren" in result.stderr
+    )
     book = load_workbook(target)
-    assert len(book.sheetnames) == 2 + 15
+    assert len(book.sheetnames) == 2 + 12
 
 
 def test_openpyxl_leaves_no_temp_files_behind(
@@ -142,9 +148,24 @@ def test_json_report_for_scripts(runner: CliRunner, intakes_dir: Path, tmp_path:
     assert result.exit_code == 0
     report = json.loads(result.stdout)
     assert report["written"] == [str(target)]
-    assert report["exported"] == 15
-    assert {left["case_id"] for left in report["left_out"]} == {"UN-2025-0089", "ME-2025-0151"}
+    assert report["exported"] == 12
+    reasons = {left["case_id"]: left["reason"] for left in report["left_out"]}
+    assert reasons["UN-2025-0089"].startswith("keine Einwilligung")
+    assert reasons["ME-2025-0151"].startswith("keine Einwilligung")
+    unplaced = {case for case, reason in reasons.items() if "keine Schulaufnahme" in reason}
+    assert len(unplaced) == len(reasons) - 2 == 3
     assert len(report["sha256"][0]) == 64
+
+
+def test_pupils_without_a_school_stage_only_on_request(
+    runner: CliRunner, intakes_dir: Path, tmp_path: Path
+) -> None:
+    target = tmp_path / "schule.xlsx"
+    args = ["export", "school", str(intakes_dir), "-o", str(target), "--include-unplaced"]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.stderr
+    assert "15 Schülerinnen und Schüler exportiert; 2 nicht exportiert" in result.stdout
+    assert "keine Schulaufnahme empfohlen" not in result.stderr
 
 
 def test_overview_and_statistics_commands_write_their_workbooks(

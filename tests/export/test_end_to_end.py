@@ -43,3 +43,23 @@ def test_demo_school_export_with_the_rule_engine_leaks_nothing(
             assert not secret or secret[:30] not in text
     assert "Landeseinrichtung" not in text
     assert "AO-SF prüfen" in text  # Ermira: documented hearing impairment, consent for the school
+
+
+def test_children_without_a_school_to_go_to_stay_out_of_the_school_workbook(
+    runner: CliRunner, intakes_dir: Path, tmp_path: Path
+) -> None:
+    """Yusuf's family is still in a state reception facility, Berfin is five, Arman nineteen."""
+    target = tmp_path / "schule.xlsx"
+    result = runner.invoke(app, ["export", "school", str(intakes_dir), "-o", str(target)])
+    assert result.exit_code == 0, result.stderr
+    assert (
+        "Nicht exportiert: examples/intakes/yusuf-al-khatib.yaml (Fall UN-2025-0066): keine "
+        "Schulaufnahme empfohlen (Familie noch in einer Landesunterkunft, keiner Gemeinde "
+        "zugewiesen); mit --include-unplaced dennoch exportieren" in result.stderr
+    )
+    assert "arman-rezaei.yaml (Fall HE-2026-0003): keine Schulaufnahme empfohlen (nicht mehr" in (
+        result.stderr
+    )
+    names = {ws["B1"].value for ws in load_workbook(target).worksheets[2:]}
+    assert len(names) == 12
+    assert not any(name and ("Al-Khatib" in name or "Rezaei" in name) for name in names)

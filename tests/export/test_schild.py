@@ -177,7 +177,8 @@ def test_schild_command_exports_the_others_and_exits_1(
     runner: CliRunner, intakes_dir: Path, tmp_path: Path
 ) -> None:
     out = tmp_path / "schild"
-    result = runner.invoke(app, ["export", "schild", str(intakes_dir), "-o", str(out)])
+    args = ["export", "schild", str(intakes_dir), "-o", str(out), "--include-unplaced"]
+    result = runner.invoke(app, args)
     assert result.exit_code == 1
     assert (
         "Nicht exportiert: examples/intakes/elif-yildirim.yaml (Fall UN-2026-0012)" in result.stderr

@@ -62,16 +62,34 @@ FormatOption = Annotated[
 ]
 
 
+IncludeUnplaced = Annotated[
+    bool,
+    typer.Option(
+        "--include-unplaced",
+        help="Auch Kinder ohne empfohlene Schulstufe exportieren (z. B. Antrag auf vorzeitige "
+        "Einschulung).",
+    ),
+]
+
+
 def _options(
     district: str | None,
     rules: Path | None,
     force: bool,
     ki: str | None = None,
     counsellor: str | None = None,
+    include_unplaced: bool = False,
 ) -> Options:
     from seiteneinsteiger.export.run import Options
 
-    return Options(district=district, rules_dir=rules, force=force, ki=ki, counsellor=counsellor)
+    return Options(
+        district=district,
+        rules_dir=rules,
+        force=force,
+        ki=ki,
+        counsellor=counsellor,
+        include_unplaced=include_unplaced,
+    )
 
 
 @app.command()
@@ -86,6 +104,7 @@ def school(
         str | None, typer.Option("--counsellor", help="Beraterin bzw. Berater für das Deckblatt.")
     ] = None,
     ki: Ki = None,
+    include_unplaced: IncludeUnplaced = False,
     fmt: FormatOption = OutputFormat.text,
 ) -> None:
     """Arbeitsmappe für die aufnehmende Schule.
@@ -99,7 +118,8 @@ def school(
     with reported_errors(is_debug(ctx)):
         from seiteneinsteiger.export.run import run_school
 
-        outcome = run_school(paths, output, _options(district, rules, force, ki, counsellor))
+        options = _options(district, rules, force, ki, counsellor, include_unplaced)
+        outcome = run_school(paths, output, options)
         _report(outcome, fmt, noun=("Schülerin bzw. Schüler", "Schülerinnen und Schüler"))
 
 
@@ -170,6 +190,7 @@ def schild(
     district: District = None,
     rules: RulesDir = None,
     force: Force = False,
+    include_unplaced: IncludeUnplaced = False,
     fmt: FormatOption = OutputFormat.text,
 ) -> None:
     """Stammdaten für SchILD-NRW (SchuelerBasisdaten.dat) und SVWS-Import (.xlsx).
@@ -183,7 +204,8 @@ def schild(
     with reported_errors(is_debug(ctx)):
         from seiteneinsteiger.export.run import run_schild
 
-        outcome = run_schild(paths, output, _options(district, rules, force))
+        options = _options(district, rules, force, include_unplaced=include_unplaced)
+        outcome = run_schild(paths, output, options)
         _report(outcome, fmt, noun=("Schülerin bzw. Schüler", "Schülerinnen und Schüler"))
 
 

@@ -70,3 +70,36 @@ def split_by_consent(
         else:
             left.append(LeftOut(row.source, row.intake.case_id, consent_reason(recipient)))
     return kept, left
+
+
+def no_school_reason(row: ExportRow) -> str:
+    status = row.recommendation.schulpflicht.status
+    why = {
+        "not_yet": "noch nicht schulpflichtig",
+        "no_longer": "nicht mehr schulpflichtig",
+    }.get(status.value, "keine Schulstufe empfohlen")
+    if "ZUE_NOT_ASSIGNED" in row.recommendation.flags:
+        why = "Familie noch in einer Landesunterkunft, keiner Gemeinde zugewiesen"
+    if status.value == "not_yet" and "ZUE_NOT_ASSIGNED" not in row.recommendation.flags:
+        return (
+            f"keine Schulaufnahme empfohlen ({why}); bei einem Antrag auf vorzeitige Einschulung "
+            "mit --include-unplaced exportieren"
+        )
+    return f"keine Schulaufnahme empfohlen ({why}); mit --include-unplaced dennoch exportieren"
+
+
+def split_by_placement(rows: Iterable[ExportRow]) -> tuple[list[ExportRow], list[LeftOut]]:
+    """Rows with a school stage to be placed in, and the ones for whom no school is recommended.
+
+    A school receives data only for pupils it is to admit (data minimisation, Art. 5 Abs. 1 c
+    DSGVO): not for a child who is not yet or no longer schulpflichtig, or still in a state
+    reception facility.
+    """
+    kept: list[ExportRow] = []
+    left: list[LeftOut] = []
+    for row in rows:
+        if row.recommendation.stage.value != "none":
+            kept.append(row)
+        else:
+            left.append(LeftOut(row.source, row.intake.case_id, no_school_reason(row)))
+    return kept, left

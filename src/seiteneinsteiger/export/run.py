@@ -13,11 +13,17 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from seiteneinsteiger.codes import ConsentScope
 from seiteneinsteiger.errors import ExportError, Problem, UsageError
 from seiteneinsteiger.export import pipeline
 from seiteneinsteiger.export.log import LogEntry
 from seiteneinsteiger.export.profiles import Profile, load_profile
-from seiteneinsteiger.export.rows import ExportRow, LeftOut, split_by_consent
+from seiteneinsteiger.export.rows import (
+    ExportRow,
+    LeftOut,
+    split_by_consent,
+    split_by_placement,
+)
 from seiteneinsteiger.export.writing import check_target, record, save_workbook, write_file
 from seiteneinsteiger.fsutil import PRIVATE_DIR_MODE, use_private_tempdir
 
@@ -30,6 +36,7 @@ class Options:
     ki: str | None = None
     counsellor: str | None = None
     today: dt.date | None = None
+    include_unplaced: bool = False
 
     @property
     def created(self) -> dt.date:
@@ -94,6 +101,9 @@ def _prepare(
             hint="Bitte Dateien oder ein Verzeichnis mit Intakes angeben.",
         )
     rows, left = split_by_consent(prepared.rows, profile.consent)
+    if profile.consent is ConsentScope.school and not options.include_unplaced:
+        rows, unplaced = split_by_placement(rows)
+        left += unplaced
     outcome.left_out = left
     return outcome, rows
 

@@ -1,6 +1,6 @@
 """Case register speed: adding, listing, counting and deleting cases in a fresh register.
 
-Run: ``.venv/bin/python benchmarks/case_store.py [CASES]`` (default 2,000). Each add is its own
+Run: ``.venv/bin/python benchmarks/case_store_bench.py [CASES]`` (default 2,000). Each add is its own
 ``BEGIN IMMEDIATE`` transaction, as in ``case add``; the figures are wall-clock medians.
 """
 
