@@ -269,6 +269,43 @@ CERTIFICATE_LABELS: dict[str, str] = {
     "language_certificate": "Sprachzertifikat",
 }
 
+ASSESSMENT_LABELS: dict[str, str] = {
+    "conversation": "Gespräch",
+    "certificate": "Zeugnis",
+    "task": "kurze Aufgabe",
+    "2p": "2P (Potenzial & Perspektive)",
+    "profilanalyse": "Profilanalyse",
+}
+
+ERSTALPHA_LABELS: dict[str, str] = {
+    "eligible": "angezeigt",
+    "no": "nicht angezeigt",
+    "n/a": "entfällt",
+}
+
+RESIDENCE_LABELS: dict[str, str] = {
+    "municipality": "Kommune",
+    "state_facility": "Landeseinrichtung",
+}
+
+INTERPRETER_KIND_LABELS: dict[str, str] = {
+    "pool": "Dolmetscherpool",
+    "family": "Familie",
+    "staff": "Personal",
+    "none": "ohne",
+}
+
+NEED_LABELS: dict[str, str] = {
+    "learning": "Lernen",
+    "language": "Sprache",
+    "emotional_social": "emotionale und soziale Entwicklung",
+    "hearing": "Hören",
+    "vision": "Sehen",
+    "physical_motor": "körperliche und motorische Entwicklung",
+    "intellectual": "geistige Entwicklung",
+    "other": "sonstige",
+}
+
 #: The flag catalogue of nrw-rules.md §9.6. Districts may add flags; they may not rename these.
 FLAGS: dict[str, str] = {
     "NOT_YET_SCHULPFLICHTIG": "Noch nicht schulpflichtig; Beginn der Schulpflicht beachten",

@@ -13,8 +13,8 @@ import pytest
 from openpyxl import Workbook, load_workbook
 from openpyxl.utils import get_column_letter
 
-from seiteneinsteiger.codes import ConsentScope
-from seiteneinsteiger.export.fields import RESIDENCE_LABELS, get
+from seiteneinsteiger.codes import RESIDENCE_LABELS, ConsentScope
+from seiteneinsteiger.export.fields import get
 from seiteneinsteiger.export.profiles import load_profile
 from seiteneinsteiger.export.rows import ExportRow, split_by_consent
 from seiteneinsteiger.export.school import (

@@ -13,14 +13,19 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from seiteneinsteiger.codes import (
+    ASSESSMENT_LABELS,
     CERTIFICATE_LABELS,
+    ERSTALPHA_LABELS,
     FLAGS,
     GENDER_LABELS,
+    INTERPRETER_KIND_LABELS,
     LEVEL_LABELS,
     LITERACY_LABELS,
     MATHS_LABELS,
     MEASURE_LABELS,
+    NEED_LABELS,
     RELATION_LABELS,
+    RESIDENCE_LABELS,
     SCHOOL_FORM_LABELS,
     SCHOOL_TYPE_LABELS,
     SCHULPFLICHT_LABELS,
@@ -36,42 +41,6 @@ from seiteneinsteiger.models.intake import Address, Intake
 
 Category = str | list[str] | None
 
-ASSESSMENT_LABELS: dict[str, str] = {
-    "conversation": "Gespräch",
-    "certificate": "Zeugnis",
-    "task": "kurze Aufgabe",
-    "2p": "2P (Potenzial & Perspektive)",
-    "profilanalyse": "Profilanalyse",
-}
-
-ERSTALPHA_LABELS: dict[str, str] = {
-    "eligible": "angezeigt",
-    "no": "nicht angezeigt",
-    "n/a": "entfällt",
-}
-
-RESIDENCE_LABELS: dict[str, str] = {
-    "municipality": "Kommune",
-    "state_facility": "Landeseinrichtung",
-}
-
-INTERPRETER_KIND_LABELS: dict[str, str] = {
-    "pool": "Dolmetscherpool",
-    "family": "Familie",
-    "staff": "Personal",
-    "none": "ohne",
-}
-
-NEED_LABELS: dict[str, str] = {
-    "learning": "Lernen",
-    "language": "Sprache",
-    "emotional_social": "emotionale und soziale Entwicklung",
-    "hearing": "Hören",
-    "vision": "Sehen",
-    "physical_motor": "körperliche und motorische Entwicklung",
-    "intellectual": "geistige Entwicklung",
-    "other": "sonstiges",
-}
 
 CONSENT_LABELS: dict[str, str] = {
     "school": "Schule",

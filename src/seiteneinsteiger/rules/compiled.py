@@ -22,6 +22,7 @@ from seiteneinsteiger.codes import (
     LITERACY_LABELS,
     MATHS_LABELS,
     MEASURE_LABELS,
+    NEED_LABELS,
     SCHOOL_FORM_LABELS,
     SCHOOL_TYPE_LABELS,
     SCHULPFLICHT_LABELS,
@@ -200,17 +201,6 @@ _COMPARE: dict[str, Callable[[Any, Any], bool]] = {
 # Templates ("because", "why_not")
 
 PLACEHOLDER = re.compile(r"\{\{|\}\}|\{([^{}]*)\}")
-
-NEED_LABELS: dict[str, str] = {
-    "learning": "Lernen",
-    "language": "Sprache",
-    "emotional_social": "emotionale und soziale Entwicklung",
-    "hearing": "Hören",
-    "vision": "Sehen",
-    "physical_motor": "körperliche und motorische Entwicklung",
-    "intellectual": "geistige Entwicklung",
-    "other": "sonstige",
-}
 
 
 class _LanguageNames(Mapping[str, str]):
