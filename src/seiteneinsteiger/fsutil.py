@@ -82,13 +82,12 @@ def _alive(pid: int) -> bool:
     return True
 
 
-@contextmanager
-def atomic_write(target: Path, *, force: bool = False, mode: str = "wb") -> Iterator[IO[bytes]]:
-    """Write ``target`` atomically and owner-readable only.
-
-    Refuses to replace an existing file unless ``force``; a target that cannot be replaced (open
-    in Excel on Windows, read-only directory) is reported as :class:`ExportError`.
-    """
+def check_target(target: Path, *, force: bool) -> Path:
+    """Fail early, before any work, when ``target`` cannot be written; return its directory."""
+    if target.is_dir():
+        raise ExportError(
+            f"{target} ist ein Verzeichnis", hint="Bitte mit -o einen Dateinamen angeben."
+        )
     if target.exists() and not force:
         raise ExportError(
             f"{target} existiert bereits",
@@ -97,6 +96,17 @@ def atomic_write(target: Path, *, force: bool = False, mode: str = "wb") -> Iter
     directory = target.parent if str(target.parent) else Path(".")
     if not directory.is_dir():
         raise ExportError(f"Verzeichnis {directory} existiert nicht")
+    return directory
+
+
+@contextmanager
+def atomic_write(target: Path, *, force: bool = False, mode: str = "wb") -> Iterator[IO[bytes]]:
+    """Write ``target`` atomically and owner-readable only.
+
+    Refuses to replace an existing file unless ``force``; a target that cannot be replaced (open
+    in Excel on Windows, read-only directory) is reported as :class:`ExportError`.
+    """
+    directory = check_target(target, force=force)
     try:
         fd, temporary = tempfile.mkstemp(dir=directory, prefix=f".{target.name}.", suffix=".part")
     except PermissionError:
@@ -114,11 +124,6 @@ def atomic_write(target: Path, *, force: bool = False, mode: str = "wb") -> Iter
             temp_path.unlink()
         raise
     _fsync_directory(directory)
-
-
-def write_bytes_atomic(target: Path, produce: Callable[[IO[bytes]], None], *, force: bool) -> None:
-    with atomic_write(target, force=force) as handle:
-        produce(handle)
 
 
 def _replace(source: Path, target: Path) -> None:

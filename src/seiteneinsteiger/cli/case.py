@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from seiteneinsteiger.cli.options import FormatOption
 from seiteneinsteiger.cli.output import (
     OutputFormat,
     emit_json,
@@ -37,9 +38,6 @@ class ShowFormat(StrEnum):
     json = "json"
 
 
-FormatOption = Annotated[
-    OutputFormat, typer.Option("--format", "-f", help="Ausgabeformat: text oder json.")
-]
 CaseIdArgument = Annotated[
     str, typer.Argument(help="Fallnummer, z. B. ME-2025-0142.", show_default=False)
 ]

@@ -7,6 +7,13 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from seiteneinsteiger.cli.options import (
+    DistrictOption,
+    ForceOption,
+    FormatOption,
+    IntakePaths,
+    RulesOption,
+)
 from seiteneinsteiger.cli.output import (
     OutputFormat,
     emit_json,
@@ -28,37 +35,15 @@ app = typer.Typer(
     no_args_is_help=True,
 )
 
-Paths = Annotated[
-    list[Path],
-    typer.Argument(
-        help="Intake-Dateien (.yaml, .yml, .json, .jsonl) oder Verzeichnisse.", show_default=False
-    ),
-]
 OutputFile = Annotated[
     Path,
     typer.Option(
         "--output", "-o", help="Die Arbeitsmappe, die entsteht (.xlsx).", show_default=False
     ),
 ]
-District = Annotated[
-    str | None,
-    typer.Option(
-        "--district", help="Kreis bzw. Stadt, deren Regeln gelten (z. B. kreis-mettmann)."
-    ),
-]
-RulesDir = Annotated[
-    Path | None,
-    typer.Option(
-        "--rules", help="Verzeichnis mit eigenen Regelwerken.", file_okay=False, exists=True
-    ),
-]
-Force = Annotated[bool, typer.Option("--force", help="Eine vorhandene Datei überschreiben.")]
 Ki = Annotated[
     str | None,
     typer.Option("--ki", help="Name des Kommunalen Integrationszentrums für das Deckblatt."),
-]
-FormatOption = Annotated[
-    OutputFormat, typer.Option("--format", "-f", help="Ausgabeformat der Meldung: text oder json.")
 ]
 
 
@@ -95,11 +80,11 @@ def _options(
 @app.command()
 def school(
     ctx: typer.Context,
-    paths: Paths,
+    paths: IntakePaths,
     output: OutputFile,
-    district: District = None,
-    rules: RulesDir = None,
-    force: Force = False,
+    district: DistrictOption = None,
+    rules: RulesOption = None,
+    force: ForceOption = False,
     counsellor: Annotated[
         str | None, typer.Option("--counsellor", help="Beraterin bzw. Berater für das Deckblatt.")
     ] = None,
@@ -126,11 +111,11 @@ def school(
 @app.command()
 def overview(
     ctx: typer.Context,
-    paths: Paths,
+    paths: IntakePaths,
     output: OutputFile,
-    district: District = None,
-    rules: RulesDir = None,
-    force: Force = False,
+    district: DistrictOption = None,
+    rules: RulesOption = None,
+    force: ForceOption = False,
     ki: Ki = None,
     fmt: FormatOption = OutputFormat.text,
 ) -> None:
@@ -151,11 +136,11 @@ def overview(
 @app.command()
 def statistics(
     ctx: typer.Context,
-    paths: Paths,
+    paths: IntakePaths,
     output: OutputFile,
-    district: District = None,
-    rules: RulesDir = None,
-    force: Force = False,
+    district: DistrictOption = None,
+    rules: RulesOption = None,
+    force: ForceOption = False,
     ki: Ki = None,
     fmt: FormatOption = OutputFormat.text,
 ) -> None:
@@ -177,7 +162,7 @@ def statistics(
 @app.command()
 def schild(
     ctx: typer.Context,
-    paths: Paths,
+    paths: IntakePaths,
     output: Annotated[
         Path,
         typer.Option(
@@ -187,9 +172,9 @@ def schild(
             show_default=False,
         ),
     ],
-    district: District = None,
-    rules: RulesDir = None,
-    force: Force = False,
+    district: DistrictOption = None,
+    rules: RulesOption = None,
+    force: ForceOption = False,
     include_unplaced: IncludeUnplaced = False,
     fmt: FormatOption = OutputFormat.text,
 ) -> None:

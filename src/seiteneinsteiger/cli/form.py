@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 
+from seiteneinsteiger.cli.options import FormatOption, FormFileOption
 from seiteneinsteiger.cli.output import (
     OutputFormat,
     emit_json,
@@ -24,16 +25,6 @@ app = typer.Typer(
     help="Fragebogen (Erfassungsbogen) prüfen und als Excel-Vorlage zum Ausfüllen ausgeben.",
     no_args_is_help=True,
 )
-
-FormFile = Annotated[
-    Path | None,
-    typer.Option(
-        "--form", help="Eigener Fragebogen (.yaml) statt des mitgelieferten.", dir_okay=False
-    ),
-]
-FormatOption = Annotated[
-    OutputFormat, typer.Option("--format", "-f", help="Ausgabeformat: text oder json.")
-]
 
 
 def display_path(path: Path) -> str:
@@ -149,7 +140,7 @@ def template(
             help="Sprache der Familie neben Deutsch (z. B. ar, uk, fa; de = nur Deutsch).",
         ),
     ] = "de",
-    form_file: FormFile = None,
+    form_file: FormFileOption = None,
     force: Annotated[
         bool, typer.Option("--force", help="Eine vorhandene Datei überschreiben.")
     ] = False,

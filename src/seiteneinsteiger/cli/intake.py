@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from seiteneinsteiger.cli.options import ForceOption, FormatOption, FormFileOption, IntakePaths
 from seiteneinsteiger.cli.output import (
     OutputFormat,
     emit_json,
@@ -24,19 +25,9 @@ app = typer.Typer(
     no_args_is_help=True,
 )
 
-Paths = Annotated[
-    list[Path],
-    typer.Argument(
-        help="Intake-Dateien (.yaml, .yml, .json, .jsonl) oder Verzeichnisse.", show_default=False
-    ),
-]
-FormatOption = Annotated[
-    OutputFormat, typer.Option("--format", "-f", help="Ausgabeformat: text oder json.")
-]
-
 
 @app.command()
-def validate(ctx: typer.Context, paths: Paths, fmt: FormatOption = OutputFormat.text) -> None:
+def validate(ctx: typer.Context, paths: IntakePaths, fmt: FormatOption = OutputFormat.text) -> None:
     """Intake-Dateien gegen das Format intake@1 prüfen.
 
     Jedes Problem erscheint als DATEI:ZEILE: feld: Meldung, danach eine Zusammenfassung.
@@ -90,15 +81,6 @@ def _summary(valid: int, invalid: list[str]) -> None:
     out("Ungültig: " + ", ".join(dict.fromkeys(invalid)))
 
 
-FormFile = Annotated[
-    Path | None,
-    typer.Option(
-        "--form", help="Eigener Fragebogen (.yaml) statt des mitgelieferten.", dir_okay=False
-    ),
-]
-Force = Annotated[bool, typer.Option("--force", help="Eine vorhandene Datei überschreiben.")]
-
-
 @app.command()
 def new(
     ctx: typer.Context,
@@ -122,8 +104,8 @@ def new(
             dir_okay=False,
         ),
     ] = None,
-    form_file: FormFile = None,
-    force: Force = False,
+    form_file: FormFileOption = None,
+    force: ForceOption = False,
 ) -> None:
     """Ein Intake im Terminal erfassen: Frage für Frage, mit Prüfung jeder Antwort.
 
@@ -199,8 +181,8 @@ def import_(
             file_okay=False,
         ),
     ] = Path(),
-    form_file: FormFile = None,
-    force: Force = False,
+    form_file: FormFileOption = None,
+    force: ForceOption = False,
     fmt: FormatOption = OutputFormat.text,
 ) -> None:
     """Ausgefüllte Excel-Vorlagen einlesen und je Formular eine Intake-Datei schreiben.

@@ -11,12 +11,7 @@ from typing import Annotated
 import typer
 
 from seiteneinsteiger import __version__
-from seiteneinsteiger.cli import case as case
-from seiteneinsteiger.cli import export as export
-from seiteneinsteiger.cli import form as form
-from seiteneinsteiger.cli import intake
-from seiteneinsteiger.cli import recommend as recommend
-from seiteneinsteiger.cli import rules as rules
+from seiteneinsteiger.cli import case, export, form, intake, recommend, rules
 
 app = typer.Typer(
     name="seiteneinsteiger",

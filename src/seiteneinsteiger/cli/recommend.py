@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from seiteneinsteiger.cli.options import DistrictOption, IntakePaths, RulesOption
 from seiteneinsteiger.cli.output import (
     StreamFormat,
     emit_json,
@@ -25,20 +26,6 @@ if TYPE_CHECKING:
     from seiteneinsteiger.models.recommendation import Recommendation
     from seiteneinsteiger.rules.api import RuleSetCache
 
-Paths = Annotated[
-    list[Path],
-    typer.Argument(
-        help="Intake-Dateien (.yaml, .yml, .json, .jsonl) oder Verzeichnisse.", show_default=False
-    ),
-]
-DistrictOption = Annotated[
-    str | None,
-    typer.Option("--district", help="Regelsatz eines Kreises oder einer Stadt, z. B. nrw."),
-]
-RulesOption = Annotated[
-    Path | None,
-    typer.Option("--rules", help="Verzeichnis eines (bearbeiteten) Regelsatzes mit ruleset.yaml."),
-]
 DateOption = Annotated[
     str | None,
     typer.Option(
@@ -68,7 +55,7 @@ def parse_reference_date(text: str | None) -> dt.date | None:
 
 def recommend(
     ctx: typer.Context,
-    paths: Paths,
+    paths: IntakePaths,
     district: DistrictOption = None,
     rules: RulesOption = None,
     reference_date: DateOption = None,

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from seiteneinsteiger.cli.options import DistrictOption, FormatOption, RulesOption
 from seiteneinsteiger.cli.output import (
     OutputFormat,
     emit_json,
@@ -30,15 +31,6 @@ app = typer.Typer(
 DirArgument = Annotated[
     Path | None,
     typer.Argument(help="Verzeichnis eines Regelsatzes (mit ruleset.yaml).", show_default=False),
-]
-DistrictOption = Annotated[
-    str | None, typer.Option("--district", help="Eingebauter Regelsatz, z. B. nrw.")
-]
-RulesOption = Annotated[
-    Path | None, typer.Option("--rules", help="Verzeichnis eines (bearbeiteten) Regelsatzes.")
-]
-FormatOption = Annotated[
-    OutputFormat, typer.Option("--format", "-f", help="Ausgabeformat: text oder json.")
 ]
 
 

@@ -15,26 +15,12 @@ from typing import IO, TYPE_CHECKING, Any
 
 from seiteneinsteiger.errors import ExportError
 from seiteneinsteiger.export import log
-from seiteneinsteiger.fsutil import atomic_write
+from seiteneinsteiger.fsutil import atomic_write, check_target
+
+__all__ = ["check_target", "record", "save_workbook", "write_file"]
 
 if TYPE_CHECKING:  # pragma: no cover
     from openpyxl import Workbook
-
-
-def check_target(target: Path, *, force: bool) -> None:
-    """Fail early, before any work, when ``target`` exists and ``force`` is not given."""
-    if target.is_dir():
-        raise ExportError(
-            f"{target} ist ein Verzeichnis", hint="Bitte mit -o einen Dateinamen angeben."
-        )
-    if target.exists() and not force:
-        raise ExportError(
-            f"{target} existiert bereits",
-            hint="Mit --force überschreiben oder mit -o einen anderen Namen wählen.",
-        )
-    directory = target.parent if str(target.parent) else Path(".")
-    if not directory.is_dir():
-        raise ExportError(f"Verzeichnis {directory} existiert nicht")
 
 
 def save_workbook(workbook: Workbook, target: Path, *, force: bool) -> None:
