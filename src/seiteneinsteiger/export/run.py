@@ -9,9 +9,10 @@ atomically and records it in the export log. It never prints and never exits; th
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from seiteneinsteiger.codes import ConsentScope
 from seiteneinsteiger.errors import ExportError, Problem, UsageError
@@ -26,6 +27,9 @@ from seiteneinsteiger.export.rows import (
 )
 from seiteneinsteiger.export.writing import check_target, record, save_workbook, write_file
 from seiteneinsteiger.fsutil import PRIVATE_DIR_MODE, use_private_tempdir
+
+if TYPE_CHECKING:  # pragma: no cover - openpyxl is imported by the exporters, lazily
+    from openpyxl import Workbook
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,70 +127,68 @@ def _record(outcome: Outcome, target: Path, profile: Profile, rows: Sequence[Exp
     )
 
 
+BuildWorkbook = Callable[[list[ExportRow], Profile, Outcome], "Workbook"]
+
+
+def _run_workbook(
+    command: str,
+    profile_name: str,
+    paths: Sequence[Path],
+    output: Path,
+    options: Options,
+    build: BuildWorkbook,
+) -> Outcome:
+    """The steps every workbook export shares: check, load, filter, build, write, log."""
+    target = _xlsx_target(output)
+    check_target(target, force=options.force)
+    profile = load_profile(profile_name)
+    outcome, rows = _prepare(command, profile, paths, options)
+    if not rows:
+        return outcome
+    save_workbook(build(rows, profile, outcome), target, force=options.force)
+    outcome.exported = rows
+    # the log names every case whose data went into the file (statistics included)
+    _record(outcome, target, profile, rows)
+    return outcome
+
+
 def run_school(paths: Sequence[Path], output: Path, options: Options) -> Outcome:
     from seiteneinsteiger.export.school import CoverInfo, build_school_workbook
 
-    target = _xlsx_target(output)
-    check_target(target, force=options.force)
-    profile = load_profile("school")
-    outcome, rows = _prepare("export school", profile, paths, options)
-    if not rows:
-        return outcome
-    workbook = build_school_workbook(
-        rows,
-        profile,
-        CoverInfo(
+    def build(rows: list[ExportRow], profile: Profile, outcome: Outcome) -> Workbook:
+        cover = CoverInfo(
             created=options.created,
             ki=options.ki,
             counsellor=options.counsellor,
             left_out=len(outcome.left_out),
-        ),
-    )
-    save_workbook(workbook, target, force=options.force)
-    outcome.exported = rows
-    _record(outcome, target, profile, rows)
-    return outcome
+        )
+        return build_school_workbook(rows, profile, cover)
+
+    return _run_workbook("export school", "school", paths, output, options, build)
 
 
 def run_overview(paths: Sequence[Path], output: Path, options: Options) -> Outcome:
     from seiteneinsteiger.export.overview import OverviewCover, build_overview_workbook
 
-    target = _xlsx_target(output)
-    check_target(target, force=options.force)
-    profile = load_profile("schulamt")
-    outcome, rows = _prepare("export overview", profile, paths, options)
-    if not rows:
-        return outcome
-    result = build_overview_workbook(
-        rows,
-        profile,
-        OverviewCover(created=options.created, ki=options.ki, left_out=len(outcome.left_out)),
-    )
-    save_workbook(result.workbook, target, force=options.force)
-    outcome.exported = rows
-    _record(outcome, target, profile, rows)
-    return outcome
+    def build(rows: list[ExportRow], profile: Profile, outcome: Outcome) -> Workbook:
+        cover = OverviewCover(
+            created=options.created, ki=options.ki, left_out=len(outcome.left_out)
+        )
+        return build_overview_workbook(rows, profile, cover).workbook
+
+    return _run_workbook("export overview", "schulamt", paths, output, options, build)
 
 
 def run_statistics(paths: Sequence[Path], output: Path, options: Options) -> Outcome:
     from seiteneinsteiger.export.statistics import StatisticsCover, build_statistics_workbook
 
-    target = _xlsx_target(output)
-    check_target(target, force=options.force)
-    profile = load_profile("statistics")
-    outcome, rows = _prepare("export statistics", profile, paths, options)
-    if not rows:
-        return outcome
-    workbook = build_statistics_workbook(
-        rows,
-        profile,
-        StatisticsCover(created=options.created, ki=options.ki, left_out=len(outcome.left_out)),
-    )
-    save_workbook(workbook, target, force=options.force)
-    outcome.exported = rows
-    # statistics are anonymous, but the log still says whose data went into them
-    _record(outcome, target, profile, rows)
-    return outcome
+    def build(rows: list[ExportRow], profile: Profile, outcome: Outcome) -> Workbook:
+        cover = StatisticsCover(
+            created=options.created, ki=options.ki, left_out=len(outcome.left_out)
+        )
+        return build_statistics_workbook(rows, profile, cover)
+
+    return _run_workbook("export statistics", "statistics", paths, output, options, build)
 
 
 def run_schild(paths: Sequence[Path], directory: Path, options: Options) -> Outcome:
