@@ -68,9 +68,10 @@ def _display(path: Path) -> str:
     if not path.is_absolute():
         return text
     try:
-        return os.path.relpath(path)
+        relative = os.path.relpath(path)
     except ValueError:  # pragma: no cover - another drive on Windows
         return text
+    return text if relative.startswith("..") else relative
 
 
 def load_intakes(paths: Sequence[Path], *, today: dt.date | None = None) -> Iterator[LoadedIntake]:

@@ -12,7 +12,9 @@ from seiteneinsteiger.cli.output import OutputFormat
 IntakePaths = Annotated[
     list[Path],
     typer.Argument(
-        help="Intake-Dateien (.yaml, .yml, .json, .jsonl) oder Verzeichnisse.", show_default=False
+        help="Intake-Dateien (.yaml, .yml, .json, .jsonl) oder Verzeichnisse.",
+        show_default=False,
+        metavar="PFAD",
     ),
 ]
 FormatOption = Annotated[
