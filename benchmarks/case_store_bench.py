@@ -1,7 +1,7 @@
 """Case register speed: adding, listing, counting and deleting cases in a fresh register.
 
-Run: ``.venv/bin/python benchmarks/case_store_bench.py [CASES]`` (default 2,000). Each add is its own
-``BEGIN IMMEDIATE`` transaction, as in ``case add``; the figures are wall-clock medians.
+Run: ``.venv/bin/python benchmarks/case_store_bench.py [CASES]`` (default 2,000). Each add is its
+own ``BEGIN IMMEDIATE`` transaction, as in ``case add``; the figures are wall-clock medians.
 """
 
 from __future__ import annotations
