@@ -29,6 +29,8 @@ HEADER_FILL = PatternFill("solid", fgColor="1F4E79")
 SECTION_FILL = PatternFill("solid", fgColor="D9E2F3")
 FLAG_FILL = PatternFill("solid", fgColor="FFF2CC")
 WRAP = Alignment(wrap_text=True, vertical="top")
+#: Values on a pupil sheet read like a form: numbers and dates left-aligned like the text.
+VALUE = Alignment(wrap_text=True, vertical="top", horizontal="left")
 TOP = Alignment(vertical="top")
 THIN = Side(style="thin", color="BFBFBF")
 GRID = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
@@ -91,9 +93,14 @@ def sheet_title(name: str, taken: set[str]) -> str:
     return candidate
 
 
+#: A column width counts widths of the digit "0"; average text is about a tenth narrower.
+CHARS_PER_WIDTH = 1.1
+
+
 def text_lines(text: str, width: int) -> int:
-    """How many printed lines ``text`` needs in a wrapped column ``width`` characters wide."""
-    return sum(max(1, math.ceil(len(line) / max(width, 1))) for line in text.split("\n"))
+    """How many printed lines ``text`` needs in a wrapped column ``width`` units wide."""
+    per_line = max(width * CHARS_PER_WIDTH, 1.0)
+    return sum(max(1, math.ceil(len(line) / per_line)) for line in text.split("\n"))
 
 
 def row_height(values: Iterable[tuple[object, int]]) -> float | None:

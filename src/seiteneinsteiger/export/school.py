@@ -195,7 +195,7 @@ def _write_cover(
 def _column_width(spec: ProfileField) -> int:
     name = spec.name
     if name.endswith("_date"):
-        return 12
+        return 14
     if name in {"recommendation.grade", "recommendation.erstfoerderung"}:
         return 14
     if name in {"recommendation.school_notes", "recommendation.measures", "recommendation.flags"}:
@@ -213,6 +213,9 @@ def _write_overview(ws: Worksheet, rows: Sequence[ExportRow], profile: Profile) 
         cell.font = layout.HEADER_FONT
         cell.fill = layout.HEADER_FILL
         cell.alignment = layout.WRAP
+    header_height = layout.row_height(zip([spec.header for spec in specs], widths, strict=True))
+    if header_height:
+        ws.row_dimensions[1].height = header_height
     for line, row in enumerate(rows, 2):
         values = [spec.field.value(row) for spec in specs]
         for column, value in enumerate(values, 1):
@@ -257,7 +260,7 @@ def _write_pupil(ws: Worksheet, row: ExportRow, profile: Profile) -> None:
             label_cell.alignment = layout.TOP
             value_cell = ws.cell(row=line, column=2)
             put(value_cell, value if value is not None else "–")
-            value_cell.alignment = layout.WRAP
+            value_cell.alignment = layout.VALUE
             if spec.name == "recommendation.school_notes" and value:
                 value_cell.fill = layout.FLAG_FILL
             height = layout.row_height([(value, VALUE_WIDTH)])
