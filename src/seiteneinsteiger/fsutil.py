@@ -4,7 +4,8 @@
   0600, flushes and fsyncs it, then renames it into place: a reader never sees a half-written file
   and an interrupted export leaves nothing behind.
 * :func:`use_private_tempdir` points :mod:`tempfile` at a 0700 directory of the user, because
-  openpyxl writes each worksheet's XML (names, birth dates) to ``$TMPDIR`` while saving.
+  openpyxl writes each worksheet's XML (names, birth dates) to ``$TMPDIR`` while saving;
+  :func:`atomic_write` sets it up before the first write of a process.
 * :func:`data_dir` is where the tool keeps its own state (the export log):
   ``$SEITENEINSTEIGER_HOME`` or the platform's user data directory.
 """
@@ -62,6 +63,19 @@ def use_private_tempdir() -> Path:
     return private
 
 
+def ensure_private_tempdir() -> Path:
+    """:func:`use_private_tempdir`, once per process and data directory.
+
+    Called by :func:`atomic_write`, so every command that writes a file routes openpyxl's temp
+    files into the private directory, and commands that write nothing (``--help``) touch nothing.
+    """
+    current = Path(tempfile.tempdir) if tempfile.tempdir else None
+    root = data_dir() / "tmp"
+    if current is not None and current.parent == root and current.is_dir():
+        return current
+    return use_private_tempdir()
+
+
 def _remove_stale(root: Path) -> None:
     for child in root.iterdir():
         pid_text = child.name[1:].split("-", 1)[0]
@@ -107,6 +121,7 @@ def atomic_write(target: Path, *, force: bool = False, mode: str = "wb") -> Iter
     in Excel on Windows, read-only directory) is reported as :class:`ExportError`.
     """
     directory = check_target(target, force=force)
+    ensure_private_tempdir()
     try:
         fd, temporary = tempfile.mkstemp(dir=directory, prefix=f".{target.name}.", suffix=".part")
     except PermissionError:

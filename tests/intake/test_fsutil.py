@@ -52,3 +52,29 @@ def test_atomic_write_refuses_existing_file_and_keeps_it_on_failure(tmp_path: Pa
         raise RuntimeError("interrupted")
     assert target.read_bytes() == b"old"
     assert [p.name for p in tmp_path.iterdir()] == ["out.xlsx"]
+
+
+def test_every_atomic_write_routes_temp_files_into_the_private_directory(tmp_path: Path) -> None:
+    saved = tempfile.tempdir
+    try:
+        tempfile.tempdir = None
+        with atomic_write(tmp_path / "a.xlsx") as handle:
+            handle.write(b"x")
+        private = Path(tempfile.gettempdir())
+        assert private.parent == data_dir() / "tmp"
+        with atomic_write(tmp_path / "b.xlsx") as handle:
+            handle.write(b"y")
+        assert Path(tempfile.gettempdir()) == private  # set up once, then reused
+    finally:
+        tempfile.tempdir = saved
+
+
+def test_help_writes_nothing(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    home = tmp_path / "home"
+    env = {"SEITENEINSTEIGER_HOME": str(home), "PATH": "", "HOME": str(tmp_path)}
+    code = "from seiteneinsteiger.cli.main import run; run()"
+    subprocess.run([sys.executable, "-c", code, "--help"], env=env, check=False)
+    assert not home.exists()

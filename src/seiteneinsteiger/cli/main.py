@@ -54,7 +54,4 @@ def main(
 
 def run() -> None:
     """Console-script entry point."""
-    from seiteneinsteiger.fsutil import use_private_tempdir
-
-    use_private_tempdir()
     app()
