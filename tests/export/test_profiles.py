@@ -86,17 +86,21 @@ def test_confidential_notes_and_health_notes_go_to_nobody(tmp_path: Path, field:
         load_profile_file(path)
 
 
+PROFILE_HEAD = (
+    "format: seiteneinsteiger/export-profile@1\n"
+    "id: test\n"
+    "title: T\n"
+    "recipient: R\n"
+    "consent: school\n"
+    "purpose: P\n"
+    "fields:\n"
+)
+
+
 def test_an_unknown_field_gets_file_line_and_did_you_mean(tmp_path: Path) -> None:
     path = tmp_path / "p.yaml"
     path.write_text(
-        "format: seiteneinsteiger/export-profile@1\n"
-        "id: test\n"
-        "title: T\n"
-        "recipient: R\n"
-        "consent: school\n"
-        "purpose: P\n"
-        "fields:\n"
-        "  - {field: pupil.family_name, basis: b}\n"
+        PROFILE_HEAD + "  - {field: pupil.family_name, basis: b}\n"
         "  - {field: pupil.birthdate, basis: b}\n",
         encoding="utf-8",
     )
@@ -111,15 +115,7 @@ def test_an_unknown_field_gets_file_line_and_did_you_mean(tmp_path: Path) -> Non
 def test_an_unknown_key_and_a_missing_basis_are_located(tmp_path: Path) -> None:
     path = tmp_path / "p.yaml"
     path.write_text(
-        "format: seiteneinsteiger/export-profile@1\n"
-        "id: test\n"
-        "title: T\n"
-        "recipient: R\n"
-        "consent: school\n"
-        "purpose: P\n"
-        "fields:\n"
-        "  - field: pupil.family_name\n"
-        "    heder: Name\n",
+        PROFILE_HEAD + "  - field: pupil.family_name\n    heder: Name\n",
         encoding="utf-8",
     )
     with pytest.raises(ExportError) as caught:
