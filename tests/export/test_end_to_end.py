@@ -63,3 +63,22 @@ def test_children_without_a_school_to_go_to_stay_out_of_the_school_workbook(
     names = {ws["B1"].value for ws in load_workbook(target).worksheets[2:]}
     assert len(names) == 12
     assert not any(name and ("Al-Khatib" in name or "Rezaei" in name) for name in names)
+
+
+def test_district_flags_read_as_german_text_in_the_overview(
+    runner: CliRunner, intakes_dir: Path, tmp_path: Path
+) -> None:
+    """Kreis Unna's own flag GO_IN_REGELKLASSE shows its label from rules/kreis-unna."""
+    target = tmp_path / "uebersicht.xlsx"
+    result = runner.invoke(app, ["export", "overview", str(intakes_dir), "-o", str(target)])
+    assert result.exit_code == 0, result.stderr
+    cells = [
+        str(cell)
+        for sheet in load_workbook(target, read_only=True).worksheets
+        for row in sheet.iter_rows(values_only=True)
+        for cell in row
+        if cell
+    ]
+    text = "\n".join(cells)
+    assert "Kreis Unna „Go-In“: Aufnahme direkt in eine Regelklasse" in text
+    assert "GO_IN_REGELKLASSE" not in text

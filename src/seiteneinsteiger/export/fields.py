@@ -71,8 +71,12 @@ def years_text(years: int) -> str:
 
 
 def flag_text(flag: str) -> str:
-    """The German text of a flag of the catalogue; a district flag keeps its code."""
-    return FLAGS.get(flag, flag)
+    """The German text of a flag: the §9.6 catalogue, then the built-in districts' flags."""
+    if flag in FLAGS:
+        return FLAGS[flag]
+    from seiteneinsteiger.rules.api import builtin_flag_labels
+
+    return builtin_flag_labels().get(flag, flag)
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,6 +9,7 @@ default district: ``SEITENEINSTEIGER_DISTRICT``, else ``district:`` in the user'
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
 import sys
 from collections.abc import Mapping
@@ -20,7 +21,7 @@ from seiteneinsteiger.models.intake import Intake
 from seiteneinsteiger.models.recommendation import Recommendation
 from seiteneinsteiger.rules.compiled import RuleSet
 from seiteneinsteiger.rules.engine import evaluate
-from seiteneinsteiger.rules.loader import builtin_dir, load_ruleset_dir
+from seiteneinsteiger.rules.loader import builtin_dir, builtin_ids, builtin_root, load_ruleset_dir
 from seiteneinsteiger.yamlsource import parse_yaml, read_text
 
 DISTRICT_ENV = "SEITENEINSTEIGER_DISTRICT"
@@ -120,3 +121,21 @@ def recommend(
     """The recommendation for one intake, with the rule set chosen by precedence."""
     ruleset = (cache or DEFAULT_CACHE).select(rules_dir=rules_dir, district=district, intake=intake)
     return evaluate(intake, ruleset, reference_date=reference_date, source=source)
+
+
+@functools.cache
+def builtin_flag_labels() -> dict[str, str]:
+    """German labels of the flags the built-in district rule sets add (``flags:`` in ruleset.yaml).
+
+    Exports show these labels instead of the bare code; a flag of an edited copy given with
+    ``--rules`` keeps its code.
+    """
+    from seiteneinsteiger.yamlsource import load_documents
+
+    labels: dict[str, str] = {}
+    for ruleset_id in builtin_ids():
+        [document] = load_documents(builtin_root() / ruleset_id / "ruleset.yaml")
+        flags = document.data.get("flags") if isinstance(document.data, dict) else None
+        if isinstance(flags, dict):
+            labels.update({str(code): " ".join(str(text).split()) for code, text in flags.items()})
+    return labels
