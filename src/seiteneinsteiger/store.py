@@ -27,6 +27,7 @@ import os
 import re
 import sqlite3
 import statistics
+import tempfile
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -36,7 +37,7 @@ from typing import Any
 
 from seiteneinsteiger.codes import suggest
 from seiteneinsteiger.errors import SeiteneinsteigerError, UsageError
-from seiteneinsteiger.fsutil import PRIVATE_FILE_MODE, data_dir
+from seiteneinsteiger.fsutil import PRIVATE_FILE_MODE, check_target, data_dir
 from seiteneinsteiger.models.intake import Intake
 
 DB_NAME = "cases.sqlite3"
@@ -133,6 +134,7 @@ class AuditAction(StrEnum):
     viewed = "angesehen"
     exported = "exportiert"
     deleted = "gelöscht"
+    backed_up = "gesichert"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -690,6 +692,36 @@ class CaseStore:
                 conn.execute("DELETE FROM cases WHERE case_id = ?", (case_id,))
                 _audit(conn, AuditAction.deleted, case_id)
             self._purge_wal()
+
+    def backup(self, target: Path, *, force: bool = False) -> int:
+        """Write a consistent copy of the register to ``target``; return the number of cases.
+
+        Uses SQLite's backup API, which is safe while the register is in use (copying the file
+        is not: the write-ahead log holds the newest pages). The copy is a single file, 0600,
+        written under a temporary name and renamed when complete.
+        """
+        directory = check_target(target, force=force)
+        fd, temporary = tempfile.mkstemp(dir=directory, prefix=f".{target.name}.", suffix=".part")
+        os.close(fd)
+        copy = Path(temporary)
+        try:
+            with self._translated():
+                destination = sqlite3.connect(copy)
+                try:
+                    self._conn.backup(destination)
+                    destination.execute("PRAGMA journal_mode=DELETE")
+                    count = int(destination.execute("SELECT count(*) FROM cases").fetchone()[0])
+                finally:
+                    destination.close()
+            with copy.open("rb") as handle:
+                os.fsync(handle.fileno())
+            os.replace(copy, target)
+        except BaseException:
+            copy.unlink(missing_ok=True)
+            raise
+        with self._translated(), self._write() as conn:
+            _audit(conn, AuditAction.backed_up, None)
+        return count
 
     def _purge_wal(self) -> None:
         """Copy the write-ahead log back and empty it: it still holds the old page versions."""

@@ -455,3 +455,30 @@ def test_case_help_is_german_and_light() -> None:
     for command in ("add", "list", "show", "status", "export", "delete", "stats"):
         assert command in done.stdout
     assert done.stderr.strip().splitlines()[-1] == "[]"
+
+
+# ---------------------------------------------------------------------------------------------
+# backup
+
+
+def test_backup_is_a_complete_private_register_that_opens_again(
+    runner: CliRunner, examples: Path, tmp_path: Path
+) -> None:
+    _add(runner, examples / AMAL, examples / "intakes" / "zahra-ahmadi.yaml")
+    target = tmp_path / "sicherung.sqlite3"
+    result = runner.invoke(app, ["case", "backup", "-o", str(target)])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.strip() == f"Sicherung geschrieben: {target} (2 Fälle)"
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["sicherung.sqlite3"]  # no -wal, no .part
+    with CaseStore.open(target) as copy:
+        assert sorted(case.case_id for case in copy.list_cases()) == [
+            "ME-2025-0142",
+            "ME-2025-0167",
+        ]
+    again = runner.invoke(app, ["case", "backup", "-o", str(target)])
+    assert again.exit_code == 1
+    assert "existiert bereits" in again.stderr
+    assert runner.invoke(app, ["case", "backup", "-o", str(target), "--force"]).exit_code == 0
+    with CaseStore.open() as register:
+        assert [e.action for e in register.audit_entries() if e.case_id is None][-1] == "gesichert"

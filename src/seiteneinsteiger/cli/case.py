@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from seiteneinsteiger.cli.options import FormatOption
+from seiteneinsteiger.cli.options import ForceOption, FormatOption
 from seiteneinsteiger.cli.output import (
     OutputFormat,
     emit_json,
@@ -446,6 +446,36 @@ def _confirm(question: str) -> bool:
     except typer.Abort:
         return False
     return answer.strip().casefold() in {"j", "ja", "y", "yes"}
+
+
+# ---------------------------------------------------------------------------------------------
+# case backup
+
+
+@app.command()
+def backup(
+    ctx: typer.Context,
+    output: Annotated[
+        Path,
+        typer.Option(
+            "--output", "-o", help="Die Sicherungsdatei, die entsteht.", show_default=False
+        ),
+    ],
+    force: ForceOption = False,
+) -> None:
+    """Das Fallregister sichern: eine vollständige, in sich stimmige Kopie in einer Datei.
+
+    Auch während der Arbeit sicher (SQLite-Sicherungsfunktion); die Datei ist nur für Sie lesbar.
+    Zum Zurückspielen die Sicherung bei geschlossenem Programm als cases.sqlite3 in das
+    Datenverzeichnis kopieren. Gelöschte Fälle bleiben in älteren Sicherungen: Sicherungen nach
+    der Aufbewahrungsfrist löschen.
+    """
+    with reported_errors(is_debug(ctx)):
+        from seiteneinsteiger.store import CaseStore
+
+        with CaseStore.open() as store:
+            count = store.backup(output, force=force)
+        out(f"Sicherung geschrieben: {output} ({count} Fälle)")
 
 
 # ---------------------------------------------------------------------------------------------
