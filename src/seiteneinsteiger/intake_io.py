@@ -128,30 +128,16 @@ def validate_document(document: Document, *, today: dt.date) -> LoadedIntake:
         intake = Intake.model_validate(data)
     except ValidationError as exc:
         problems = [
-            _located(document, loc, message)
+            document.problem(loc, message)
             for loc, message in explain_validation_error(exc, Intake, data)
         ]
         problems.sort(key=lambda p: p.line or 0)
         return LoadedIntake(document.source, None, problems, line=document.index)
     problems = [
-        _located(document, issue.path, issue.message, issue.severity)
+        document.problem(issue.path, issue.message, severity=issue.severity)
         for issue in check_intake(intake, today)
     ]
     return LoadedIntake(document.source, intake, problems, line=document.index)
-
-
-def _located(
-    document: Document, loc: tuple[str | int, ...], message: str, severity: str = "error"
-) -> Problem:
-    unknown_key = message.startswith("unbekanntes Feld")
-    position = document.locator.find(loc, key=unknown_key)
-    return Problem(
-        file=document.source,
-        line=position.line if position else document.index,
-        field=".".join(str(part) for part in loc) or None,
-        message=message,
-        severity=severity,
-    )
 
 
 # ---------------------------------------------------------------------------------------------

@@ -168,6 +168,32 @@ class Document:
     locator: Locator
     index: int | None = None  # the line index for JSON Lines, None otherwise
 
+    def problem(
+        self,
+        path: Sequence[str | int],
+        message: str,
+        *,
+        code: str | None = None,
+        severity: str = "error",
+        field: str | None = None,
+        at_key: bool | None = None,
+    ) -> Problem:
+        """A :class:`Problem` at ``path`` inside this document.
+
+        An unknown key ("unbekanntes Feld ...") is located at the key itself, anything else at
+        its value; ``at_key`` overrides that. Without a position, the JSON Lines line is used.
+        """
+        key = message.startswith("unbekanntes Feld") if at_key is None else at_key
+        position = self.locator.find(path, key=key)
+        return Problem(
+            file=self.source,
+            line=position.line if position else self.index,
+            field=field if field is not None else (".".join(str(p) for p in path) or None),
+            message=message,
+            code=code,
+            severity=severity,
+        )
+
 
 def read_text(path: Path, display: str | None = None) -> str:
     """Read a text file, turning every way it can fail into one clear German message."""

@@ -265,14 +265,8 @@ def _check_fields(document: Document, parsed: ProfileFile) -> list[Problem]:
 
 
 def _problem(document: Document, loc: tuple[str | int, ...], message: str) -> Problem:
-    unknown_key = message.startswith("unbekanntes Feld") and loc[-1:] != ("field",)
-    position = document.locator.find(loc, key=unknown_key)
-    return Problem(
-        file=document.source,
-        line=position.line if position else None,
-        field=".".join(str(part) for part in loc) or None,
-        message=message,
-    )
+    # an unknown *catalogue* field is the value of a "field:" key, not a key of the profile
+    return document.problem(loc, message, at_key=None if loc[-1:] != ("field",) else False)
 
 
 def _profile_error(source: str, problems: list[Problem]) -> ExportError:

@@ -26,7 +26,7 @@ from seiteneinsteiger.export.rows import (
     split_by_placement,
 )
 from seiteneinsteiger.export.writing import check_target, record, save_workbook, write_file
-from seiteneinsteiger.fsutil import PRIVATE_DIR_MODE, use_private_tempdir
+from seiteneinsteiger.fsutil import PRIVATE_DIR_MODE
 
 if TYPE_CHECKING:  # pragma: no cover - openpyxl is imported by the exporters, lazily
     from openpyxl import Workbook
@@ -88,7 +88,6 @@ def _xlsx_target(output: Path) -> Path:
 def _prepare(
     command: str, profile: Profile, paths: Sequence[Path], options: Options
 ) -> tuple[Outcome, list[ExportRow]]:
-    use_private_tempdir()
     recommender = pipeline.make_recommender(district=options.district, rules_dir=options.rules_dir)
     prepared = pipeline.prepare_rows(paths, recommender, today=options.today)
     outcome = Outcome(

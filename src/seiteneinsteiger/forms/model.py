@@ -253,16 +253,7 @@ def locate(
     severity: str = "error",
     field: str | None = None,
 ) -> Problem:
-    key = message.startswith("unbekanntes Feld")
-    position = document.locator.find(path, key=key)
-    return Problem(
-        file=document.source,
-        line=position.line if position else None,
-        field=field if field is not None else (".".join(str(p) for p in path) or None),
-        message=message,
-        code=code,
-        severity=severity,
-    )
+    return document.problem(path, message, code=code, severity=severity, field=field)
 
 
 _KINDS: dict[str, Kind] = {
