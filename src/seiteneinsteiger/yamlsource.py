@@ -195,19 +195,24 @@ class Document:
         )
 
 
+def read_failure(exc: OSError) -> str:
+    """Why a file could not be read, in German (the same words for every kind of input)."""
+    if isinstance(exc, FileNotFoundError):
+        return "Datei nicht gefunden"
+    if isinstance(exc, IsADirectoryError):
+        return "ist ein Verzeichnis, keine Datei"
+    if isinstance(exc, PermissionError):
+        return "keine Leseberechtigung"
+    return f"kann nicht gelesen werden ({exc.strerror})"
+
+
 def read_text(path: Path, display: str | None = None) -> str:
     """Read a text file, turning every way it can fail into one clear German message."""
     shown = display or str(path)
     try:
         raw = path.read_bytes()
-    except FileNotFoundError:
-        raise InputFileError(f"{shown}: Datei nicht gefunden") from None
-    except IsADirectoryError:
-        raise InputFileError(f"{shown}: ist ein Verzeichnis, keine Datei") from None
-    except PermissionError:
-        raise InputFileError(f"{shown}: keine Leseberechtigung") from None
     except OSError as exc:
-        raise InputFileError(f"{shown}: kann nicht gelesen werden ({exc.strerror})") from None
+        raise InputFileError(f"{shown}: {read_failure(exc)}") from None
     if not raw.strip():
         raise InputFileError(f"{shown}: Datei ist leer")
     if b"\x00" in raw:

@@ -33,6 +33,7 @@ from seiteneinsteiger.forms.model import Form, QuestionSpec, pick
 from seiteneinsteiger.forms.template import CODES_MAGIC, CODES_SHEET, Codes
 from seiteneinsteiger.forms.values import parse, parse_yes_no
 from seiteneinsteiger.models.intake import Intake
+from seiteneinsteiger.yamlsource import read_failure
 
 _MIB = 1024 * 1024
 _OLE_HEADER = b"\xd0\xcf\x11\xe0"
@@ -110,12 +111,8 @@ def precheck(path: Path, shown: str, limits: Limits) -> None:
             raise FormError(f"{shown}: ist ein Verzeichnis, keine Excel-Datei")
         with path.open("rb") as handle:
             head = handle.read(8)
-    except FileNotFoundError:
-        raise FormError(f"{shown}: Datei nicht gefunden") from None
-    except PermissionError:
-        raise FormError(f"{shown}: keine Leseberechtigung") from None
     except OSError as exc:
-        raise FormError(f"{shown}: kann nicht gelesen werden ({exc.strerror})") from None
+        raise FormError(f"{shown}: {read_failure(exc)}") from None
     suffix = path.suffix.lower()
     if suffix in _MACRO_SUFFIXES:
         raise FormError(
