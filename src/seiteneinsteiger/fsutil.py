@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import atexit
 import contextlib
+import getpass
 import os
 import shutil
 import sys
@@ -27,6 +28,14 @@ from seiteneinsteiger.errors import ExportError
 
 PRIVATE_FILE_MODE = 0o600
 PRIVATE_DIR_MODE = 0o700
+
+
+def os_user() -> str:
+    """The login name for audit and export logs (a uid where the system has no name)."""
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no passwd entry, e.g. in a container
+        return f"uid:{os.getuid()}" if hasattr(os, "getuid") else "unbekannt"
 
 
 def data_dir() -> Path:

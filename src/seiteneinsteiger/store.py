@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import getpass
 import json
 import os
 import re
@@ -37,7 +36,7 @@ from typing import Any
 
 from seiteneinsteiger.codes import suggest
 from seiteneinsteiger.errors import SeiteneinsteigerError, UsageError
-from seiteneinsteiger.fsutil import PRIVATE_FILE_MODE, check_target, data_dir
+from seiteneinsteiger.fsutil import PRIVATE_FILE_MODE, check_target, data_dir, os_user
 from seiteneinsteiger.models.intake import Intake
 
 DB_NAME = "cases.sqlite3"
@@ -881,17 +880,10 @@ def _de(day: dt.date) -> str:
     return day.strftime("%d.%m.%Y")
 
 
-def _os_user() -> str:
-    try:
-        return getpass.getuser()
-    except (OSError, KeyError):  # no login name (a container without a passwd entry)
-        return "unbekannt"
-
-
 def _audit(conn: sqlite3.Connection, action: AuditAction, case_id: str | None) -> None:
     conn.execute(
         "INSERT INTO audit (at, os_user, action, case_id) VALUES (?, ?, ?, ?)",
-        (_now(), _os_user(), action.value, case_id),
+        (_now(), os_user(), action.value, case_id),
     )
 
 

@@ -10,7 +10,6 @@ copy of the file. The file is only ever appended to.
 from __future__ import annotations
 
 import datetime as dt
-import getpass
 import hashlib
 import json
 import os
@@ -20,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from seiteneinsteiger.errors import ExportError
-from seiteneinsteiger.fsutil import PRIVATE_FILE_MODE, data_dir
+from seiteneinsteiger.fsutil import PRIVATE_FILE_MODE, data_dir, os_user
 
 LOG_NAME = "export-log.jsonl"
 FORMAT = "seiteneinsteiger/export-log@1"
@@ -57,13 +56,6 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def current_user() -> str:
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):  # pragma: no cover - no user name in the environment
-        return f"uid:{os.getuid()}" if hasattr(os, "getuid") else "unbekannt"
-
-
 def make_entry(
     *,
     command: str,
@@ -79,7 +71,7 @@ def make_entry(
     moment = (now or dt.datetime.now(dt.UTC)).astimezone()
     return LogEntry(
         timestamp=moment.isoformat(timespec="seconds"),
-        user=current_user(),
+        user=os_user(),
         command=command,
         profile=profile,
         recipient=recipient,
