@@ -72,13 +72,17 @@ def test_district_flags_read_as_german_text_in_the_overview(
     target = tmp_path / "uebersicht.xlsx"
     result = runner.invoke(app, ["export", "overview", str(intakes_dir), "-o", str(target)])
     assert result.exit_code == 0, result.stderr
-    cells = [
-        str(cell)
-        for sheet in load_workbook(target, read_only=True).worksheets
-        for row in sheet.iter_rows(values_only=True)
-        for cell in row
-        if cell
-    ]
+    book = load_workbook(target, read_only=True)
+    try:
+        cells = [
+            str(cell)
+            for sheet in book.worksheets
+            for row in sheet.iter_rows(values_only=True)
+            for cell in row
+            if cell
+        ]
+    finally:
+        book.close()  # read-only workbooks keep the file open until closed
     text = "\n".join(cells)
     assert "Kreis Unna „Go-In“: Aufnahme direkt in eine Regelklasse" in text
     assert "GO_IN_REGELKLASSE" not in text
