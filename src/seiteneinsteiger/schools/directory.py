@@ -194,19 +194,29 @@ class Directory:
         return [school for school in self.schools if school.gemeindeschluessel.startswith(starts)]
 
     def near_numbers(self, schulnummer: str) -> list[School]:
-        """Schools whose number differs by one digit or two swapped neighbours (typos)."""
+        """Schools whose number looks like a typo of ``schulnummer``.
+
+        Two swapped neighbouring digits first (the most common typo): when one of those exists,
+        only those; otherwise numbers that differ in one digit.
+        """
         if not _SIX_DIGITS.fullmatch(schulnummer):
             return []
-        candidates: list[str] = []
-        for index in range(6):
-            for digit in "0123456789":
-                if digit != schulnummer[index]:
-                    candidates.append(schulnummer[:index] + digit + schulnummer[index + 1 :])
-            if index < 5 and schulnummer[index] != schulnummer[index + 1]:
+        swapped: list[str] = []
+        for index in range(5):
+            if schulnummer[index] != schulnummer[index + 1]:
                 chars = list(schulnummer)
                 chars[index], chars[index + 1] = chars[index + 1], chars[index]
-                candidates.append("".join(chars))
-        return [self._by_number[c] for c in dict.fromkeys(candidates) if c in self._by_number]
+                swapped.append("".join(chars))
+        found = [self._by_number[c] for c in swapped if c in self._by_number]
+        if found:
+            return found
+        changed = [
+            schulnummer[:index] + digit + schulnummer[index + 1 :]
+            for index in range(6)
+            for digit in "0123456789"
+            if digit != schulnummer[index]
+        ]
+        return [self._by_number[c] for c in changed if c in self._by_number]
 
 
 def join_name(parts: Iterable[str]) -> str:

@@ -79,5 +79,6 @@ def match_school(text: str, schools: Iterable[School]) -> School | None:
 
 
 def _fits(token: str, word: str) -> bool:
-    """A word fits when equal, or when a longer token (4+) is part of a compound word."""
-    return token == word or (len(token) >= 4 and token in word)
+    """Equal, or a token of 4+ letters that begins a compound ("eichendorff" in
+    "eichendorffschule"); never a word ending ("kamen" is not "bergkamen")."""
+    return token == word or (len(token) >= 4 and word.startswith(token))
