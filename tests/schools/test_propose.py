@@ -399,7 +399,12 @@ def test_the_result_as_json(
         "text": "Schulform Gesamtschule empfohlen (Rang 1 der Empfehlung)",
         "source": "Regel NRW-SF-02 (rules/nrw/30-schulform.yaml:36)",
     }
-    assert data["considered"] == 143 and len(data["excluded"]) == 143 - len(data["proposals"])
+    others = {item["schulform"]: item for item in data["other_school_forms"]}
+    assert others["Grundschule"]["schools"] == 77
+    assert others["Gymnasium"]["reason"].startswith("Schulform Gymnasium nicht empfohlen: Deutsch")
+    assert others["Förderschule"]["source"] == "§ 18 AO-SF"
+    counted = len(data["proposals"]) + len(data["excluded"])
+    assert data["considered"] == 143 == counted + sum(o["schools"] for o in others.values())
     assert "Haddad" not in json.dumps(data, ensure_ascii=False)  # no personal values
 
 
@@ -426,7 +431,8 @@ def test_the_whole_of_nrw(
         intake, recommendation, nrw, table, intake.intake_date, district=districts["nrw"]
     )
     assert result.considered == len(nrw) and result.outside == 0
-    assert len(result.proposals) + len(result.excluded) == len(nrw)
+    others = sum(other.schools for other in result.other_forms)
+    assert len(result.proposals) + len(result.excluded) + others == len(nrw)
     assert result.proposals[0].distance.metres is not None
     public = sum(not p.school.private for p in result.proposals)
     assert all(not p.school.private for p in result.proposals[:public])

@@ -406,7 +406,8 @@ def propose(
         ),
     ] = False,
     top: Annotated[
-        int, typer.Option("--top", min=0, help="So viele Vorschläge zeigen (0 = alle).")
+        int,
+        typer.Option("--top", min=0, help="So viele Vorschläge zeigen, auch in JSON (0 = alle)."),
     ] = 5,
     show_excluded: Annotated[
         bool,
@@ -443,7 +444,7 @@ def propose(
             err("Keine Intake-Dateien gefunden (.yaml, .yml, .json, .jsonl).")
             raise typer.Exit(1)
         if fmt is OutputFormat.json:
-            emit_json([result.to_json_dict() for result in run.results])
+            emit_json([result.to_json_dict(limit=top or None) for result in run.results])
         else:
             from seiteneinsteiger.cli.schools_text import proposal_text
             from seiteneinsteiger.schools import ATTRIBUTION

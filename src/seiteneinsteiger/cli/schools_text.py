@@ -152,21 +152,27 @@ def proposal_text(result: ProposalResult, *, top: int, show_excluded: bool) -> s
         lines.append("Beim Schulamt nachfragen (nächste passende Schulen ohne freien Platz):")
         for item in result.alternatives:
             far = format_km(item.distance.metres) if item.distance.metres is not None else "?"
-            other = (
+            extra = (
                 f"; {item.other_free} freie Plätze in anderen Erstförderangeboten"
                 if item.other_free
                 else ""
             )
             lines.append(
                 f"  - {item.school.label} ({item.school.schulnummer}), {far}: "
-                f"{item.reason.text}{other}"
+                f"{item.reason.text}{extra}"
             )
-    if result.considered:
+    if result.excluded:
         lines.append(
-            f"Nicht vorgeschlagen: {len(result.excluded)} von {result.considered} Schulen "
-            f"({result.district.title})" + ("" if show_excluded else "; Gründe mit --why-not")
+            f"Nicht vorgeschlagen: {len(result.excluded)} Schulen der gesuchten Schulformen"
+            + (":" if show_excluded else " (Gründe mit --why-not)")
         )
     if show_excluded:
         for item in result.excluded:
             lines.append(f"  - {item.school.label} ({item.school.schulnummer}): {item.reason.text}")
+    if result.other_forms:
+        counted = ", ".join(f"{other.schulform} {other.schools}" for other in result.other_forms)
+        lines.append(f"Andere Schulformen im Gebiet ({result.district.title}): {counted}")
+        if show_excluded:
+            for other in result.other_forms:
+                lines.append(f"  - {other.schulform}: {other.reason.text}")
     return "\n".join(lines)

@@ -483,22 +483,8 @@ class _Validator:
     ) -> CapacityRow | None:
         values = record.values
         parsed: dict[str, Any] = {}
-        readers: dict[str, Callable[[Any], Any]] = {
-            "schulnummer": _schulnummer,
-            "angebot": _offer,
-            "klasse_von": _optional_int,
-            "klasse_bis": _optional_int,
-            "gesamt": _required_int,
-            "belegt": _optional_int,
-            "reserviert": _optional_int,
-            "gueltig_von": _required_date,
-            "gueltig_bis": _optional_date,
-            "gemeldet_von": _required_text,
-            "gemeldet_am": _required_date,
-            "bemerkung": _optional_text,
-        }
         failed = False
-        for key, reader in readers.items():
+        for key, reader in _READERS:
             if key in record.formulas:
                 failed = True
                 continue
@@ -658,6 +644,7 @@ def _overlap_period(a: CapacityRow, b: CapacityRow) -> bool:
 
 # ---------------------------------------------------------------------------------------------
 # Cell readers: each returns the value or raises ValueError with the German message
+# (fast paths first: a CSV cell is a str, and most are plain digits or TT.MM.JJJJ)
 
 
 def _text(value: Any) -> str:
@@ -666,6 +653,11 @@ def _text(value: Any) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return " ".join(str(value).split())
+
+
+def _stripped(value: Any) -> str | None:
+    """A CSV cell or a text cell without surrounding spaces; None for any other value."""
+    return value.strip() if type(value) is str else None
 
 
 def _schulnummer(value: Any) -> str:
@@ -692,6 +684,9 @@ def _offer(value: Any) -> Offer:
 
 
 def _optional_int(value: Any) -> int | None:
+    text = _stripped(value)
+    if text is not None and (not text or (text.isdigit() and len(text) <= 6)):
+        return int(text) if text else None  # the usual CSV cell
     if isinstance(value, bool):
         raise ValueError("ganze Zahl erwartet")
     if isinstance(value, int):
@@ -718,6 +713,14 @@ def _required_int(value: Any) -> int:
 
 
 def _optional_date(value: Any) -> dt.date | None:
+    text = _stripped(value)
+    if text is not None and len(text) == 10 and text[2] == text[5] == ".":
+        dd, mm, yyyy = text[:2], text[3:5], text[6:]
+        if dd.isdigit() and mm.isdigit() and yyyy.isdigit():  # the usual TT.MM.JJJJ
+            try:
+                return dt.date(int(yyyy), int(mm), int(dd))
+            except ValueError:
+                raise ValueError(f"'{text}': diesen Tag gibt es nicht") from None
     if isinstance(value, dt.datetime):
         return value.date()
     if isinstance(value, dt.date):
@@ -758,3 +761,19 @@ def _required_text(value: Any) -> str:
     if len(text) > 200:
         raise ValueError("Text ist zu lang (höchstens 200 Zeichen)")
     return text
+
+
+_READERS: tuple[tuple[str, Callable[[Any], Any]], ...] = (
+    ("schulnummer", _schulnummer),
+    ("angebot", _offer),
+    ("klasse_von", _optional_int),
+    ("klasse_bis", _optional_int),
+    ("gesamt", _required_int),
+    ("belegt", _optional_int),
+    ("reserviert", _optional_int),
+    ("gueltig_von", _required_date),
+    ("gueltig_bis", _optional_date),
+    ("gemeldet_von", _required_text),
+    ("gemeldet_am", _required_date),
+    ("bemerkung", _optional_text),
+)

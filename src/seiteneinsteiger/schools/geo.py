@@ -86,6 +86,7 @@ class Gazetteer:
     def __init__(self, schools: Iterable[School]) -> None:
         by_postcode: dict[str, list[tuple[int, int]]] = {}
         by_town: dict[str, list[tuple[int, int]]] = {}
+        keys: dict[str, str] = {}  # about 400 towns for 5,500 schools
         for school in schools:
             if school.easting is None or school.northing is None:
                 continue
@@ -93,7 +94,10 @@ class Gazetteer:
             if school.postcode:
                 by_postcode.setdefault(school.postcode, []).append(point)
             if school.town:
-                by_town.setdefault(town_key(school.town), []).append(point)
+                key = keys.get(school.town)
+                if key is None:
+                    key = keys[school.town] = town_key(school.town)
+                by_town.setdefault(key, []).append(point)
         self._postcodes = {key: _mean(points) for key, points in by_postcode.items()}
         self._towns = {key: _mean(points) for key, points in by_town.items()}
 

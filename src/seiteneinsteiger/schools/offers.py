@@ -52,12 +52,13 @@ def offer_label(offer: Offer) -> str:
     return OFFER_LABELS[offer]
 
 
+_BY_TEXT: dict[str, Offer] = (
+    {offer.value: offer for offer in Offer}
+    | {label.casefold(): offer for offer, label in OFFER_LABELS.items()}
+    | {"internationale förderklasse": Offer.ifk}
+)
+
+
 def parse_offer(text: str) -> Offer | None:
     """An offer from its code or its German label, ignoring case and spaces."""
-    folded = " ".join(text.split()).casefold()
-    for offer, label in OFFER_LABELS.items():
-        if folded in {offer.value, label.casefold()}:
-            return offer
-    if folded == "internationale förderklasse":
-        return Offer.ifk
-    return None
+    return _BY_TEXT.get(" ".join(text.split()).casefold())

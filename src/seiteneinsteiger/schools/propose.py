@@ -52,6 +52,7 @@ from seiteneinsteiger.schools.geo import (
 )
 from seiteneinsteiger.schools.matching import match_school
 from seiteneinsteiger.schools.offers import Offer, offer_label
+from seiteneinsteiger.schools.schulformen import SCHULFORMEN, Schulform
 from seiteneinsteiger.schools.travel import Threshold, threshold_for, travel_hint
 
 FORMAT = "seiteneinsteiger/school-proposals@1"
@@ -161,7 +162,8 @@ Step = Literal["scope", "form", "capacity"]
 
 @dataclass(frozen=True, slots=True)
 class Exclusion:
-    """A school of the district that is not proposed, with the first reason.
+    """A school of the district with a recommended (or wished) school form that is not
+    proposed, with the first reason.
 
     ``step`` says which filter failed: ``scope`` (never proposed, not in operation), ``form``
     (school form or grade), ``capacity`` (no report, no valid report, no free place). Schools
@@ -186,6 +188,24 @@ class Exclusion:
 
 
 @dataclass(frozen=True, slots=True)
+class OtherForms:
+    """Schools of the district whose school form is neither recommended nor wished: counted,
+    with the reason for their form (a list of 3,000 Grundschulen would help nobody)."""
+
+    schulform: str
+    schools: int
+    reason: Reason
+
+    def to_json_dict(self) -> dict[str, Any]:
+        return {
+            "schulform": self.schulform,
+            "schools": self.schools,
+            "reason": self.reason.text,
+            "source": self.reason.source,
+        }
+
+
+@dataclass(frozen=True, slots=True)
 class ProposalResult:
     case_id: str | None
     source: str | None
@@ -195,6 +215,7 @@ class ProposalResult:
     origin: Precision
     proposals: tuple[Proposal, ...]
     excluded: tuple[Exclusion, ...]
+    other_forms: tuple[OtherForms, ...] = ()
     alternatives: tuple[Exclusion, ...] = ()
     hints: tuple[Hint, ...] = ()
     summary: str | None = None
@@ -202,7 +223,10 @@ class ProposalResult:
     outside: int = 0
     attribution: str = ATTRIBUTION
 
-    def to_json_dict(self) -> dict[str, Any]:
+    def to_json_dict(self, limit: int | None = None) -> dict[str, Any]:
+        """The JSON object; ``limit`` keeps only the first proposals (``proposals_total`` says
+        how many there were)."""
+        shown = self.proposals if limit is None else self.proposals[:limit]
         return {
             "format": FORMAT,
             "case_id": self.case_id,
@@ -211,11 +235,13 @@ class ProposalResult:
             "district": self.district.id,
             "need": self.need.to_json_dict(),
             "origin_precision": PRECISION_LABELS[self.origin],
-            "proposals": [proposal.to_json_dict() for proposal in self.proposals],
+            "proposals": [proposal.to_json_dict() for proposal in shown],
+            "proposals_total": len(self.proposals),
             "summary": self.summary,
             "alternatives": [item.to_json_dict() for item in self.alternatives],
             "hints": [hint.to_json_dict() for hint in self.hints],
             "excluded": [item.to_json_dict() for item in self.excluded],
+            "other_school_forms": [item.to_json_dict() for item in self.other_forms],
             "considered": self.considered,
             "outside_district": self.outside,
             "attribution": self.attribution,
@@ -336,7 +362,12 @@ def propose(
         return dataclasses.replace(base, summary=_no_forms_summary(recommendation))
     candidates: list[_Candidate] = []
     excluded: list[Exclusion] = []
+    relevant = set(need.school_forms) | ({intake.wishes.school_form} - {None})
+    others: Counter[str] = Counter()
     for school in area:
+        if not any(code in relevant for code, _ in school.schulform.serves):
+            others[school.form_key] += 1
+            continue
         outcome = _check(school, context)
         if isinstance(outcome, Exclusion):
             excluded.append(outcome)
@@ -356,6 +387,7 @@ def propose(
         base,
         proposals=proposals,
         excluded=tuple(excluded),
+        other_forms=_other_forms(others, context),
         alternatives=alternatives,
         summary=summary,
     )
@@ -397,8 +429,7 @@ def _check(school: School, context: _Context) -> _Candidate | Exclusion:
     far = distance(context.origin, context.gazetteer.school(school))
     schulform = school.schulform
     if schulform.never_proposed:
-        source = "§ 18 AO-SF" if school.form_code is SchoolForm.foerderschule else None
-        return Exclusion(school, Reason(schulform.never_proposed, source), "scope", far)
+        return Exclusion(school, _not_recommended(schulform, context), "scope", far)
     if not school.in_operation:
         reason = Reason(f"Schule {school.operation_text()}", DIRECTORY_SOURCE)
         return Exclusion(school, reason, "scope", far)
@@ -416,19 +447,7 @@ def _form_match(
     served = dict(school.schulform.serves)
     recommended = [form for form in need.school_forms if form in served]
     if not recommended:
-        label = school.schulform.label
-        why = (
-            context.recommendation.why_not.get(school.form_code.value) if school.form_code else None
-        )
-        if why:
-            return Reason(
-                f"Schulform {label} nicht empfohlen: {why}", _why_not_source(context, school)
-            )
-        wanted = ", ".join(SCHOOL_FORM_LABELS[f.value] for f in need.school_forms)
-        return Reason(
-            f"Schulform {label} nicht empfohlen (empfohlen: {wanted})",
-            rule_source(context.recommendation, "school_forms"),
-        )
+        return _not_recommended(school.schulform, context)
     for form in recommended:
         grades = served[form]
         fitting = tuple(g for g in need.grades if grades is None or grades[0] <= g <= grades[1])
@@ -442,9 +461,30 @@ def _form_match(
     )
 
 
-def _why_not_source(context: _Context, school: School) -> str | None:
-    code = school.form_code.value if school.form_code else ""
-    return rule_source(context.recommendation, f"why_not.{code}")
+def _not_recommended(schulform: Schulform, context: _Context) -> Reason:
+    """Why a school form is not proposed: never at intake, or not recommended (why_not)."""
+    if schulform.never_proposed:
+        source = "§ 18 AO-SF" if schulform.code is SchoolForm.foerderschule else None
+        return Reason(schulform.never_proposed, source)
+    code = schulform.code.value if schulform.code else ""
+    why = context.recommendation.why_not.get(code)
+    if why:
+        return Reason(
+            f"Schulform {schulform.label} nicht empfohlen: {why}",
+            rule_source(context.recommendation, f"why_not.{code}"),
+        )
+    wanted = ", ".join(SCHOOL_FORM_LABELS[f.value] for f in context.need.school_forms)
+    return Reason(
+        f"Schulform {schulform.label} nicht empfohlen (empfohlen: {wanted})",
+        rule_source(context.recommendation, "school_forms"),
+    )
+
+
+def _other_forms(counts: Counter[str], context: _Context) -> tuple[OtherForms, ...]:
+    return tuple(
+        OtherForms(SCHULFORMEN[key].label, count, _not_recommended(SCHULFORMEN[key], context))
+        for key, count in sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    )
 
 
 def _capacity_check(
