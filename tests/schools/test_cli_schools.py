@@ -55,7 +55,7 @@ def test_check_reports_every_bad_row_and_fails(runner: CliRunner, tmp_path: Path
     assert f"{bad}:3: Schulnummer: Schulnummer 130743 steht nicht im Schulverzeichnis" in (
         result.stdout
     )
-    assert f"{bad}: Kapazitätstabelle, 1 Zeilen übernommen; 2 Fehler." in result.stdout
+    assert f"{bad}: Kapazitätstabelle, 1 Zeile übernommen; 2 Fehler." in result.stdout
     assert "Traceback" not in result.output
 
 

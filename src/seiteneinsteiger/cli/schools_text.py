@@ -39,7 +39,9 @@ def check_summary(report: dict[str, Any]) -> str:
             + (f"; keine Schulen: {skipped}" if skipped else "")
             + f"; {counted}."
         )
-    return f"{report['file']}: Kapazitätstabelle, {report['rows']} Zeilen übernommen; {counted}."
+    rows = report["rows"]
+    noun = "Zeile" if rows == 1 else "Zeilen"
+    return f"{report['file']}: Kapazitätstabelle, {rows} {noun} übernommen; {counted}."
 
 
 def school_table(schools: Sequence[School]) -> str:
