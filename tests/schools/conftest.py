@@ -7,6 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from hypothesis import strategies as st
 
 from seiteneinsteiger.intake_io import load_intake_file
 from seiteneinsteiger.models.intake import Intake
@@ -25,6 +26,31 @@ CAPACITY = REPO / "examples" / "capacity"
 INTAKES = REPO / "examples" / "intakes"
 
 Case = tuple[Intake, Recommendation]
+Mutation = tuple[int, str, bytes]
+
+
+def mutations(size: int, alphabet: list[bytes]) -> st.SearchStrategy[list[Mutation]]:
+    """Up to six edits at random positions of a file of ``size`` bytes: delete a byte, insert
+    or replace one with a byte from ``alphabet`` (quotes, separators, line breaks, digits …)."""
+    one = st.tuples(
+        st.integers(min_value=0, max_value=size - 1),
+        st.sampled_from(["delete", "insert", "replace"]),
+        st.sampled_from(alphabet),
+    )
+    return st.lists(one, min_size=1, max_size=6)
+
+
+def mutate(sample: bytes, edits: list[Mutation]) -> bytes:
+    data = bytearray(sample)
+    for position, action, byte in edits:
+        position = min(position, len(data) - 1)
+        if action == "delete":
+            del data[position]
+        elif action == "insert":
+            data[position:position] = byte
+        else:
+            data[position : position + 1] = byte
+    return bytes(data)
 
 
 @pytest.fixture(scope="session")

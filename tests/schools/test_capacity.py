@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Any
 
 from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 from openpyxl import Workbook, load_workbook
 
 from seiteneinsteiger.schools import ATTRIBUTION
@@ -26,8 +25,8 @@ from seiteneinsteiger.schools.directory import Directory
 from seiteneinsteiger.schools.offers import Offer
 from seiteneinsteiger.xlsx_guard import Limits
 
-REPO = Path(__file__).resolve().parents[2]
-EXAMPLES = REPO / "examples" / "capacity"
+from .conftest import CAPACITY, Mutation, mutate, mutations
+
 HEAD = ";".join(HEADER)
 AMT = "Schulamt für den Kreis Mettmann"
 
@@ -71,7 +70,7 @@ def messages(report: CapacityReport) -> list[str]:
 
 def test_the_examples_read_cleanly_against_the_shipped_directory(shipped: Directory) -> None:
     counts = {}
-    for path in sorted(EXAMPLES.glob("*.csv")):
+    for path in sorted(CAPACITY.glob("*.csv")):
         report = read_capacity(path, directory=shipped, display=path.name)
         assert report.problems == [], messages(report)
         counts[path.name] = len(report.rows)
@@ -431,30 +430,18 @@ def test_a_workbook_without_a_capacity_sheet(tmp_path: Path) -> None:
 
 # --- any mutation: clean problems, never an exception --------------------------------------
 
-SAMPLE = (EXAMPLES / "kreis-mettmann.csv").read_bytes()
-MUTATION = st.tuples(
-    st.integers(min_value=0, max_value=len(SAMPLE) - 1),
-    st.sampled_from(["delete", "insert", "replace"]),
-    st.sampled_from([b'"', b";", b"\n", b",", b"-", b"x", b"0", b".", b"\xfc", b" "]),
-)
+SAMPLE = (CAPACITY / "kreis-mettmann.csv").read_bytes()
+ALPHABET = [b'"', b";", b"\n", b",", b"-", b"x", b"0", b".", b"\xfc", b" "]
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.lists(MUTATION, min_size=1, max_size=6))
+@given(edits=mutations(len(SAMPLE), ALPHABET))
 def test_any_mutation_gives_located_problems_and_never_an_exception(
-    shipped: Directory, mutations: list[tuple[int, str, bytes]]
+    shipped: Directory, edits: list[Mutation]
 ) -> None:
-    data = bytearray(SAMPLE)
-    for position, action, byte in mutations:
-        position = min(position, len(data) - 1)
-        if action == "delete":
-            del data[position]
-        elif action == "insert":
-            data[position:position] = byte
-        else:
-            data[position : position + 1] = byte
-    report = parse_capacity_csv(bytes(data), "m.csv", directory=shipped)
-    lines = bytes(data).count(b"\n") + 2
+    data = mutate(SAMPLE, edits)
+    report = parse_capacity_csv(data, "m.csv", directory=shipped)
+    lines = data.count(b"\n") + 2
     for problem in report.problems:
         assert problem.file == "m.csv"
         assert problem.line is None or 1 <= problem.line <= lines

@@ -12,10 +12,7 @@ from typer.testing import CliRunner
 from seiteneinsteiger.cli.main import app
 from seiteneinsteiger.schools import ATTRIBUTION
 
-REPO = Path(__file__).resolve().parents[2]
-REAL = REPO.parent / "shared" / "data" / "schuldaten-nrw" / "schuldaten.csv"
-CAPACITY = REPO / "examples" / "capacity"
-INTAKES = REPO / "examples" / "intakes"
+from .conftest import CAPACITY, INTAKES, REAL
 
 
 def test_check_reads_directory_and_capacity_files(runner: CliRunner) -> None:

@@ -5,6 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Callable
+from typing import Protocol
+
+import pytest
 
 from seiteneinsteiger.codes import SchoolForm
 from seiteneinsteiger.models.intake import Family, Intake, Sibling
@@ -25,33 +28,53 @@ from seiteneinsteiger.schools.propose import (
 CaseLoader = Callable[[str], tuple[Intake, Recommendation]]
 
 
+class Run(Protocol):
+    def __call__(
+        self,
+        stem: str,
+        *,
+        day: dt.date | None = None,
+        intake: Intake | None = None,
+        recommendation: Recommendation | None = None,
+        table: CapacityTable | None = None,
+        options: ProposalOptions | None = None,
+    ) -> ProposalResult: ...
+
+
+@pytest.fixture
 def run(
-    stem: str,
     case: CaseLoader,
     shipped: Directory,
     capacity: CapacityTable,
     districts: dict[str, SchoolDistrict],
-    *,
-    day: dt.date | None = None,
-    **change: object,
-) -> ProposalResult:
-    intake, recommendation = case(stem)
-    intake = change.pop("intake", intake)  # type: ignore[assignment]
-    recommendation = change.pop("recommendation", recommendation)  # type: ignore[assignment]
-    table = change.pop("table", capacity)
-    options = change.pop("options", ProposalOptions())
-    assert not change and isinstance(table, CapacityTable)
-    assert isinstance(options, ProposalOptions) and intake.district is not None
-    return propose(
-        intake,
-        recommendation,
-        shipped,
-        table,
-        day or intake.intake_date,
-        district=districts[intake.district],
-        gazetteer=Gazetteer(shipped),
-        options=options,
-    )
+    gazetteer: Gazetteer,
+) -> Run:
+    """Propose for a demo child (its intake, recommendation or capacity optionally changed)."""
+
+    def go(
+        stem: str,
+        *,
+        day: dt.date | None = None,
+        intake: Intake | None = None,
+        recommendation: Recommendation | None = None,
+        table: CapacityTable | None = None,
+        options: ProposalOptions | None = None,
+    ) -> ProposalResult:
+        loaded, recommended = case(stem)
+        intake = intake or loaded
+        assert intake.district is not None
+        return propose(
+            intake,
+            recommendation or recommended,
+            shipped,
+            table or capacity,
+            day or intake.intake_date,
+            district=districts[intake.district],
+            gazetteer=gazetteer,
+            options=options,
+        )
+
+    return go
 
 
 def numbers(result: ProposalResult) -> list[str]:
@@ -82,12 +105,9 @@ def row(
 
 
 def test_amal_gets_the_nearest_public_school_with_a_literacy_place(
-    case: CaseLoader,
-    shipped: Directory,
-    capacity: CapacityTable,
-    districts: dict[str, SchoolDistrict],
+    run: Run, capacity: CapacityTable
 ) -> None:
-    result = run("amal-haddad", case, shipped, capacity, districts)
+    result = run("amal-haddad")
     first = result.proposals[0]
     assert first.school.schulnummer == "189601"  # Ratingen, GE Martin-Luther-King
     assert first.offer is Offer.erstalphabetisierung and first.grade == 7
@@ -104,13 +124,8 @@ def test_amal_gets_the_nearest_public_school_with_a_literacy_place(
     assert result.origin is Precision.postcode
 
 
-def test_a_school_without_a_literacy_group_is_excluded_for_an_eligible_child(
-    case: CaseLoader,
-    shipped: Directory,
-    capacity: CapacityTable,
-    districts: dict[str, SchoolDistrict],
-) -> None:
-    result = run("amal-haddad", case, shipped, capacity, districts)
+def test_a_school_without_a_literacy_group_is_excluded_for_an_eligible_child(run: Run) -> None:
+    result = run("amal-haddad")
     assert "159438" not in numbers(result)  # Friedrich-Ebert-Schule: only an Erstförderungsgruppe
     assert excluded(result, "159438") == (
         "kein Angebot Erstalphabetisierung gemeldet (gemeldet: Erstförderungsgruppe)"
@@ -118,36 +133,21 @@ def test_a_school_without_a_literacy_group_is_excluded_for_an_eligible_child(
     assert all(p.offer is Offer.erstalphabetisierung for p in result.proposals)
 
 
-def test_a_private_school_ranks_after_the_public_ones_unless_the_family_asks(
-    case: CaseLoader,
-    shipped: Directory,
-    capacity: CapacityTable,
-    districts: dict[str, SchoolDistrict],
-) -> None:
-    result = run("amal-haddad", case, shipped, capacity, districts)
+def test_a_private_school_ranks_after_the_public_ones_unless_the_family_asks(run: Run) -> None:
+    result = run("amal-haddad")
     ranks = {p.school.schulnummer: p for p in result.proposals}
     liebfrauen = ranks["159440"]  # Erzbischöfliche Liebfrauenschule, nearer than all others
     assert liebfrauen.school.private
     assert all(p.rank < liebfrauen.rank for p in result.proposals if not p.school.private)
     assert (liebfrauen.distance.metres or 0) < (result.proposals[0].distance.metres or 0)
     assert "nach den öffentlichen Schulen gereiht" in liebfrauen.reasons[-1].text
-    wished = run(
-        "amal-haddad",
-        case,
-        shipped,
-        capacity,
-        districts,
-        options=ProposalOptions(prefer_private=True),
-    )
+    wished = run("amal-haddad", options=ProposalOptions(prefer_private=True))
     assert numbers(wished)[0] == "159440"
     assert "weil die Familie eine Privatschule wünscht" in wished.proposals[0].reasons[-1].text
 
 
 def test_a_closed_school_and_a_foerderschule_are_never_proposed(
-    case: CaseLoader,
-    shipped: Directory,
-    capacity: CapacityTable,
-    districts: dict[str, SchoolDistrict],
+    run: Run, case: CaseLoader, capacity: CapacityTable
 ) -> None:
     _, recommendation = case("artur-schmidt")
     forms = [*recommendation.school_forms, SchoolForm.foerderschule]
@@ -159,9 +159,7 @@ def test_a_closed_school_and_a_foerderschule_are_never_proposed(
             row("194931", Offer.erstalphabetisierung),  # Förderzentrum Süd, Monheim
         ]
     )
-    result = run(
-        "artur-schmidt", case, shipped, capacity, districts, recommendation=widened, table=table
-    )
+    result = run("artur-schmidt", recommendation=widened, table=table)
     assert "196782" not in numbers(result) and "194931" not in numbers(result)
     assert excluded(result, "196782") == (
         "Schule laut Schulverzeichnis nicht in Betrieb (Schulbetriebsschlüssel 2, Datum 31.07.2024)"
@@ -173,13 +171,8 @@ def test_a_closed_school_and_a_foerderschule_are_never_proposed(
     assert all(p.school.form_code is not SchoolForm.foerderschule for p in result.proposals)
 
 
-def test_within_the_travel_limit_the_recommended_school_form_comes_first(
-    case: CaseLoader,
-    shipped: Directory,
-    capacity: CapacityTable,
-    districts: dict[str, SchoolDistrict],
-) -> None:
-    result = run("zahra-ahmadi", case, shipped, capacity, districts)
+def test_within_the_travel_limit_the_recommended_school_form_comes_first(run: Run) -> None:
+    result = run("zahra-ahmadi")
     first, second = result.proposals[:2]
     assert (first.school.schulnummer, second.school.schulnummer) == ("189297", "139099")
     assert first.school_form is SchoolForm.gesamtschule
@@ -188,13 +181,8 @@ def test_within_the_travel_limit_the_recommended_school_form_comes_first(
     assert not first.hints or all(h.code != "FAHRKOSTEN" for h in first.hints)
 
 
-def test_beyond_the_limit_travel_costs_are_a_hint_not_a_barrier(
-    case: CaseLoader,
-    shipped: Directory,
-    capacity: CapacityTable,
-    districts: dict[str, SchoolDistrict],
-) -> None:
-    result = run("artur-schmidt", case, shipped, capacity, districts)
+def test_beyond_the_limit_travel_costs_are_a_hint_not_a_barrier(run: Run) -> None:
+    result = run("artur-schmidt")
     first = result.proposals[0]
     assert first.school.schulnummer == "191000"  # Langenfeld: Monheim has no free literacy place
     assert [h.code for h in first.hints] == ["FAHRKOSTEN", "KAPAZITAET_ALT"]
@@ -204,71 +192,47 @@ def test_beyond_the_limit_travel_costs_are_a_hint_not_a_barrier(
     )
 
 
-def test_the_berufskolleg_with_ifk_for_a_sixteen_year_old(
-    case: CaseLoader,
-    shipped: Directory,
-    capacity: CapacityTable,
-    districts: dict[str, SchoolDistrict],
-) -> None:
-    result = run("abdirahman-warsame", case, shipped, capacity, districts)
+def test_the_berufskolleg_with_ifk_for_a_sixteen_year_old(run: Run) -> None:
+    result = run("abdirahman-warsame")
     assert numbers(result) == ["173472", "173563"]  # Hilden, then Ratingen
     assert all(p.offer is Offer.ifk for p in result.proposals)
     assert excluded(result, "173551").startswith("keine freien Plätze: Internationale Förderklasse")
     assert "Schulform Berufskolleg entspricht dem Wunsch der Familie" in [
         r.text for r in result.proposals[0].reasons
     ]
-    yonas = run("yonas-tesfay", case, shipped, capacity, districts)
+    yonas = run("yonas-tesfay")
     assert numbers(yonas)[0] == "180798"  # Lünen, from the town (no postcode in the intake)
     assert yonas.origin is Precision.municipality
     assert "ALPHABETISIERUNG_IN_IFK" in [h.code for h in yonas.proposals[0].hints]
 
 
-def test_the_grade_must_lie_in_the_reported_classes(
-    case: CaseLoader,
-    shipped: Directory,
-    capacity: CapacityTable,
-    districts: dict[str, SchoolDistrict],
-) -> None:
-    ermira = run("ermira-krasniqi", case, shipped, capacity, districts)
+def test_the_grade_must_lie_in_the_reported_classes(run: Run) -> None:
+    ermira = run("ermira-krasniqi")
     assert "131039" not in numbers(ermira)  # Claudiusschule reports classes 1–2 only
     assert excluded(ermira, "131039") == (
         "gemeldet nur Regelklasse mit Erstförderung Klassen 1–2, gebraucht Klasse 3"
     )
-    viktoria = run("viktoria-petrova", case, shipped, capacity, districts)
+    viktoria = run("viktoria-petrova")
     assert "131039" in numbers(viktoria)
 
 
-def test_a_grade_option_is_used_when_the_grade_has_no_place(
-    case: CaseLoader,
-    shipped: Directory,
-    capacity: CapacityTable,
-    districts: dict[str, SchoolDistrict],
-) -> None:
+def test_a_grade_option_is_used_when_the_grade_has_no_place(run: Run) -> None:
     table = CapacityTable([row("186960", Offer.erstalphabetisierung, grades=(5, 6))])
-    result = run("amal-haddad", case, shipped, capacity, districts, table=table)
+    result = run("amal-haddad", table=table)
     [proposal] = result.proposals
     assert proposal.grade == 6
     assert "Klasse 6 statt 7: Wahlmöglichkeit der Empfehlung" in [r.text for r in proposal.reasons]
 
 
-def test_a_report_must_be_valid_on_the_day(
-    case: CaseLoader,
-    shipped: Directory,
-    capacity: CapacityTable,
-    districts: dict[str, SchoolDistrict],
-) -> None:
+def test_a_report_must_be_valid_on_the_day(run: Run, case: CaseLoader) -> None:
     _, recommendation = case("amal-haddad")
     no_literacy = recommendation.model_copy(
         update={"erstalphabetisierung": recommendation.erstalphabetisierung.no}
     )
-    early = run("amal-haddad", case, shipped, capacity, districts, recommendation=no_literacy)
+    early = run("amal-haddad", recommendation=no_literacy)
     assert "159438" in numbers(early)
     late = run(
         "amal-haddad",
-        case,
-        shipped,
-        capacity,
-        districts,
         recommendation=no_literacy,
         day=dt.date(2026, 2, 15),
     )
@@ -278,25 +242,13 @@ def test_a_report_must_be_valid_on_the_day(
     )
 
 
-def test_a_sibling_at_the_school_ranks_it_first_and_says_so(
-    case: CaseLoader,
-    shipped: Directory,
-    capacity: CapacityTable,
-    districts: dict[str, SchoolDistrict],
-) -> None:
+def test_a_sibling_at_the_school_ranks_it_first_and_says_so(run: Run, case: CaseLoader) -> None:
     intake, _ = case("elif-yildirim")
-    plain = run("elif-yildirim", case, shipped, capacity, districts)
+    plain = run("elif-yildirim")
     assert numbers(plain)[0] == "194487"
     assert "GESCHWISTER_SCHULE_UNKLAR" in [h.code for h in plain.hints]  # "GS Kamen-Mitte"
     family = Family(siblings=[Sibling(given_names="Emir", school="Hauptschule Kamen")])
-    sibling = run(
-        "elif-yildirim",
-        case,
-        shipped,
-        capacity,
-        districts,
-        intake=intake.model_copy(update={"family": family}),
-    )
+    sibling = run("elif-yildirim", intake=intake.model_copy(update={"family": family}))
     first = sibling.proposals[0]
     assert first.school.schulnummer == "194566" and first.sibling
     assert any(
@@ -306,13 +258,8 @@ def test_a_sibling_at_the_school_ranks_it_first_and_says_so(
     assert "Emir" not in json.dumps(sibling.to_json_dict(), ensure_ascii=False)
 
 
-def test_a_wish_for_a_school_form_that_is_not_recommended(
-    case: CaseLoader,
-    shipped: Directory,
-    capacity: CapacityTable,
-    districts: dict[str, SchoolDistrict],
-) -> None:
-    result = run("elif-yildirim", case, shipped, capacity, districts)
+def test_a_wish_for_a_school_form_that_is_not_recommended(run: Run) -> None:
+    result = run("elif-yildirim")
     [wish] = [h for h in result.hints if h.code == "WUNSCH_NICHT_EMPFOHLEN"]
     assert wish.text.startswith("Wunsch der Familie: Gymnasium; nicht unter den empfohlenen")
     assert excluded(result, "170434").startswith(
@@ -320,14 +267,9 @@ def test_a_wish_for_a_school_form_that_is_not_recommended(
     )
 
 
-def test_when_nothing_fits_say_why_and_whom_to_ask(
-    case: CaseLoader,
-    shipped: Directory,
-    capacity: CapacityTable,
-    districts: dict[str, SchoolDistrict],
-) -> None:
+def test_when_nothing_fits_say_why_and_whom_to_ask(run: Run, capacity: CapacityTable) -> None:
     table = CapacityTable([r for r in capacity if r.schulnummer in {"188293", "100069"}])
-    result = run("artur-schmidt", case, shipped, capacity, districts, table=table)
+    result = run("artur-schmidt", table=table)
     assert result.proposals == ()
     assert result.summary is not None
     assert result.summary.startswith(
@@ -340,13 +282,8 @@ def test_when_nothing_fits_say_why_and_whom_to_ask(
     assert result.alternatives[0].other_free == 2
 
 
-def test_no_school_form_no_proposal(
-    case: CaseLoader,
-    shipped: Directory,
-    capacity: CapacityTable,
-    districts: dict[str, SchoolDistrict],
-) -> None:
-    result = run("arman-rezaei", case, shipped, capacity, districts)
+def test_no_school_form_no_proposal(run: Run) -> None:
+    result = run("arman-rezaei")
     assert result.proposals == () and result.excluded == ()
     assert result.summary == (
         "Die Empfehlung nennt keine Schulform (nicht mehr schulpflichtig, keine Schulstufe): es "
@@ -354,34 +291,17 @@ def test_no_school_form_no_proposal(
     )
 
 
-def test_an_unknown_home_gives_unknown_distances_not_an_error(
-    case: CaseLoader,
-    shipped: Directory,
-    capacity: CapacityTable,
-    districts: dict[str, SchoolDistrict],
-) -> None:
+def test_an_unknown_home_gives_unknown_distances_not_an_error(run: Run, case: CaseLoader) -> None:
     intake, _ = case("amal-haddad")
     pupil = intake.pupil.model_copy(update={"address": None, "municipality": "Atlantis"})
-    result = run(
-        "amal-haddad",
-        case,
-        shipped,
-        capacity,
-        districts,
-        intake=intake.model_copy(update={"pupil": pupil}),
-    )
+    result = run("amal-haddad", intake=intake.model_copy(update={"pupil": pupil}))
     assert result.origin is Precision.unknown and result.proposals
     assert all(p.distance.metres is None for p in result.proposals)
     assert "WOHNORT_UNBEKANNT" in [h.code for h in result.hints]
 
 
-def test_the_result_as_json(
-    case: CaseLoader,
-    shipped: Directory,
-    capacity: CapacityTable,
-    districts: dict[str, SchoolDistrict],
-) -> None:
-    result = run("amal-haddad", case, shipped, capacity, districts)
+def test_the_result_as_json(run: Run) -> None:
+    result = run("amal-haddad")
     data = json.loads(json.dumps(result.to_json_dict(), ensure_ascii=False))
     assert data["format"] == "seiteneinsteiger/school-proposals@1"
     assert data["attribution"] == ATTRIBUTION

@@ -14,8 +14,7 @@ from seiteneinsteiger.schools.shipped import (
     write_shipped_copy,
 )
 
-REPO = Path(__file__).resolve().parents[2]
-REAL = REPO.parent / "shared" / "data" / "schuldaten-nrw" / "schuldaten.csv"
+from .conftest import REAL
 
 
 def test_the_shipped_copy_equals_the_filter_applied_to_the_real_file() -> None:

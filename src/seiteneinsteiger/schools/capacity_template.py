@@ -10,7 +10,7 @@ the Ministry's directory, with the licence attribution; ``Hinweise`` explains th
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import IO, TYPE_CHECKING
+from typing import IO, TYPE_CHECKING, Literal
 
 from seiteneinsteiger.schools import ATTRIBUTION
 from seiteneinsteiger.schools.capacity import COLUMNS, SHEET
@@ -110,29 +110,30 @@ def _checks(sheet: Worksheet, letters: dict[str, str], *, has_schools: bool) -> 
     def column(key: str) -> str:
         return f"{letters[key]}2:{letters[key]}{last}"
 
-    offers = DataValidation(
-        type="list",
-        formula1="=Angebote",
-        allow_blank=True,
-        showErrorMessage=True,
-        errorStyle="stop",
-        errorTitle="Angebot",
-        error="Bitte ein Angebot aus der Liste wählen.",
-    )
-    offers.add(column("angebot"))
-    sheet.data_validations.append(offers)
-    if has_schools:
-        numbers = DataValidation(
+    def dropdown(
+        name: str, key: str, style: Literal["stop", "warning"], title: str, message: str
+    ) -> None:
+        check = DataValidation(
             type="list",
-            formula1="=Schulnummern",
+            formula1=f"={name}",
             allow_blank=True,
-            showErrorMessage=True,
-            errorStyle="warning",
-            errorTitle="Schulnummer",
-            error="Diese Schulnummer steht nicht im Blatt 'Schulen'. Trotzdem übernehmen?",
+            showErrorMessage=True,  # openpyxl's default would accept any typed value
+            errorStyle=style,
+            errorTitle=title,
+            error=message,
         )
-        numbers.add(column("schulnummer"))
-        sheet.data_validations.append(numbers)
+        check.add(column(key))
+        sheet.data_validations.append(check)
+
+    dropdown("Angebote", "angebot", "stop", "Angebot", "Bitte ein Angebot aus der Liste wählen.")
+    if has_schools:
+        dropdown(
+            "Schulnummern",
+            "schulnummer",
+            "warning",
+            "Schulnummer",
+            "Diese Schulnummer steht nicht im Blatt 'Schulen'. Trotzdem übernehmen?",
+        )
     for key, (low, high) in _INTEGER_CHECKS.items():
         check = DataValidation(
             type="whole",
