@@ -38,7 +38,14 @@ def _modules_after(*args: str) -> set[str]:
 
 @pytest.mark.parametrize(
     "args",
-    [("--help",), ("--version",), ("intake", "--help"), ("rules", "--help"), ("export", "--help")],
+    [
+        ("--help",),
+        ("--version",),
+        ("intake", "--help"),
+        ("rules", "--help"),
+        ("export", "--help"),
+        ("schools", "--help"),
+    ],
 )
 def test_help_imports_nothing_heavy(args: tuple[str, ...]) -> None:
     modules = _modules_after(*args)

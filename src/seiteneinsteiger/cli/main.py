@@ -12,6 +12,7 @@ import typer
 
 from seiteneinsteiger import __version__
 from seiteneinsteiger.cli import case, export, form, intake, recommend, rules
+from seiteneinsteiger.cli.schools import app as schools_app
 
 app = typer.Typer(
     name="seiteneinsteiger",
@@ -29,6 +30,7 @@ app.add_typer(rules.app)
 app.add_typer(case.app)
 app.add_typer(export.app)
 app.add_typer(form.app)
+app.add_typer(schools_app)
 
 
 def _version(value: bool) -> None:

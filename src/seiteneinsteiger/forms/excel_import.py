@@ -17,12 +17,12 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import re
-import zipfile
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any
 
-from seiteneinsteiger.errors import FormError, Problem
+from seiteneinsteiger import xlsx_guard
+from seiteneinsteiger.errors import FormError, Problem, SeiteneinsteigerError
 from seiteneinsteiger.forms.engine import (
     build_intake,
     hidden_value,
@@ -33,37 +33,28 @@ from seiteneinsteiger.forms.model import Form, QuestionSpec, pick
 from seiteneinsteiger.forms.template import CODES_MAGIC, CODES_SHEET, Codes
 from seiteneinsteiger.forms.values import parse, parse_yes_no
 from seiteneinsteiger.models.intake import Intake
-from seiteneinsteiger.yamlsource import read_failure
+from seiteneinsteiger.xlsx_guard import Limits, Wording
 
-_MIB = 1024 * 1024
-_OLE_HEADER = b"\xd0\xcf\x11\xe0"
-_MACRO_SUFFIXES = (".xlsm", ".xltm", ".xlam", ".xlsb")
+__all__ = ["ImportResult", "Limits", "ensure_safe_xml", "import_workbook", "precheck"]
+
 _CELL = re.compile(r"^([A-Z]{1,3})(\d+)$")
 
+#: How the guards of :mod:`seiteneinsteiger.xlsx_guard` speak about an intake form.
+_WORDING = Wording(
+    error=FormError,
+    too_big="ein Formular hat höchstens {limit} MB",
+    not_ours="keine Formularvorlage",
+    too_long="ein Formular ist viel kürzer. Bitte eine unveränderte Vorlage verwenden.",
+    not_xlsx_hint="Gelesen werden nur ausgefüllte Vorlagen aus 'seiteneinsteiger form template'.",
+)
 
-@dataclass(frozen=True, slots=True)
-class Limits:
-    """Caps for untrusted workbooks (an intake form is about 130 rows and 130 KB)."""
 
-    max_file_bytes: int = 10 * _MIB
-    max_entries: int = 200
-    max_uncompressed: int = 50 * _MIB
-    max_ratio: int = 100  # uncompressed / compressed, for entries above ratio_from bytes
-    ratio_from: int = 256 * 1024
-    max_rows: int = 1000
+_DEFAULT_LIMITS = Limits()
 
 
 def ensure_safe_xml() -> None:
     """Refuse to read workbooks unless openpyxl parses XML through defusedxml."""
-    import openpyxl
-
-    if openpyxl.DEFUSEDXML is not True:
-        raise FormError(
-            "Sicherheitsprüfung: openpyxl liest XML ohne Schutz vor XML-Angriffen (defusedxml "
-            "fehlt oder ist abgeschaltet); Excel-Dateien werden daher nicht gelesen",
-            hint="Das Paket 'defusedxml' installieren und OPENPYXL_DEFUSEDXML nicht auf False "
-            "setzen.",
-        )
+    xlsx_guard.ensure_safe_xml(FormError)
 
 
 ensure_safe_xml()
@@ -87,7 +78,7 @@ def import_workbook(
     *,
     today: dt.date,
     display: str | None = None,
-    limits: Limits = Limits(),
+    limits: Limits = _DEFAULT_LIMITS,
 ) -> ImportResult:
     """Read one filled template. Refusals of the whole file raise :class:`FormError`; problems
     of single answers come back in the result."""
@@ -100,177 +91,24 @@ def import_workbook(
 
 
 # ---------------------------------------------------------------------------------------------
-# Checks before any parser runs
+# Checks before any parser runs (shared with every Excel import: seiteneinsteiger.xlsx_guard)
 
 
 def precheck(path: Path, shown: str, limits: Limits) -> None:
     """File-level refusals, with German messages (no openpyxl involved)."""
-    try:
-        size = path.stat().st_size
-        if path.is_dir():
-            raise FormError(f"{shown}: ist ein Verzeichnis, keine Excel-Datei")
-        with path.open("rb") as handle:
-            head = handle.read(8)
-    except OSError as exc:
-        raise FormError(f"{shown}: {read_failure(exc)}") from None
-    suffix = path.suffix.lower()
-    if suffix in _MACRO_SUFFIXES:
-        raise FormError(
-            f"{shown}: Datei mit Makros ({suffix}) wird aus Sicherheitsgründen nicht gelesen",
-            hint="Bitte die Vorlage neu erzeugen oder in Excel als 'Excel-Arbeitsmappe (*.xlsx)' "
-            "speichern.",
-        )
-    if size > limits.max_file_bytes:
-        raise FormError(
-            f"{shown}: Datei ist zu groß ({size / _MIB:.1f} MB; ein Formular hat höchstens "
-            f"{limits.max_file_bytes // _MIB} MB)"
-        )
-    if head.startswith(_OLE_HEADER) or suffix == ".xls":
-        raise FormError(
-            f"{shown}: Datei ist mit einem Kennwort verschlüsselt oder im alten .xls-Format",
-            hint="Bitte den Kennwortschutz entfernen bzw. in Excel als 'Excel-Arbeitsmappe "
-            "(*.xlsx)' speichern.",
-        )
-    if suffix != ".xlsx" or not zipfile.is_zipfile(path):
-        raise FormError(
-            f"{shown}: keine Excel-Datei (.xlsx)",
-            hint="Gelesen werden nur ausgefüllte Vorlagen aus 'seiteneinsteiger form template'.",
-        )
-    try:
-        with zipfile.ZipFile(path) as archive:
-            _check_archive(archive, shown, limits)
-    except zipfile.BadZipFile:
-        raise FormError(f"{shown}: beschädigte Excel-Datei (Zip-Archiv fehlerhaft)") from None
+    xlsx_guard.precheck(path, shown, limits, _WORDING)
 
 
-def _check_archive(archive: zipfile.ZipFile, shown: str, limits: Limits) -> None:
-    infos = archive.infolist()
-    if len(infos) > limits.max_entries:
-        raise FormError(f"{shown}: ungewöhnlich viele Teile ({len(infos)}); keine Formularvorlage")
-    total = 0
-    for info in infos:
-        name = info.filename
-        parts = PurePosixPath(name).parts
-        if name.startswith(("/", "\\")) or ".." in parts or ":" in name:
-            raise FormError(f"{shown}: unzulässiger Pfad im Archiv ('{name}')")
-        if info.flag_bits & 0x1:
-            raise FormError(f"{shown}: Datei enthält verschlüsselte Teile")
-        if name.lower().endswith("vbaproject.bin"):
-            raise FormError(
-                f"{shown}: Datei enthält Makros (vbaProject.bin) und wird aus Sicherheitsgründen "
-                "nicht gelesen",
-                hint="Bitte die Vorlage neu erzeugen und ohne Makros speichern.",
-            )
-        total += info.file_size
-        if info.file_size > limits.ratio_from and info.file_size > limits.max_ratio * max(
-            1, info.compress_size
-        ):
-            raise FormError(
-                f"{shown}: ein Teil der Datei ist ungewöhnlich stark komprimiert "
-                f"({info.file_size // max(1, info.compress_size)}:1); möglicherweise eine "
-                "Zip-Bombe, die Datei wird nicht gelesen"
-            )
-    if total > limits.max_uncompressed:
-        raise FormError(
-            f"{shown}: Datei ist entpackt zu groß ({total / _MIB:.0f} MB; höchstens "
-            f"{limits.max_uncompressed // _MIB} MB); möglicherweise eine Zip-Bombe"
-        )
-    try:
-        types = (
-            archive.read("[Content_Types].xml")
-            if "[Content_Types].xml" in archive.namelist()
-            else b""
-        )
-    except (zipfile.BadZipFile, OSError, RuntimeError) as exc:
-        raise FormError(f"{shown}: beschädigte Excel-Datei ({exc})") from None
-    if b"macroEnabled" in types:
-        raise FormError(
-            f"{shown}: Datei ist als Arbeitsmappe mit Makros gekennzeichnet und wird aus "
-            "Sicherheitsgründen nicht gelesen",
-            hint="Bitte in Excel als 'Excel-Arbeitsmappe (*.xlsx)' speichern.",
-        )
+def _sheet_parts(path: Path, shown: str) -> dict[str, str]:
+    return xlsx_guard.sheet_parts(path, shown, _WORDING)
+
+
+def _xml_refusal(shown: str, exc: Exception) -> SeiteneinsteigerError:
+    return xlsx_guard.xml_refusal(shown, exc, _WORDING)
 
 
 # ---------------------------------------------------------------------------------------------
 # Reading
-
-
-_MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
-_REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-_PKG_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
-
-
-def _sheet_parts(path: Path, shown: str) -> dict[str, str]:
-    """Sheet name -> archive member, read from the workbook with defusedxml."""
-    from defusedxml import ElementTree
-
-    try:
-        with zipfile.ZipFile(path) as archive:
-            workbook = ElementTree.fromstring(archive.read("xl/workbook.xml"))
-            relations = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
-    except KeyError:
-        raise FormError(f"{shown}: keine gültige Excel-Arbeitsmappe (workbook.xml fehlt)") from None
-    except Exception as exc:  # defusedxml refusals, broken XML, broken zip
-        raise _xml_refusal(shown, exc) from None
-    targets = {
-        rel.get("Id"): rel.get("Target", "")
-        for rel in relations.iter(f"{{{_PKG_REL_NS}}}Relationship")
-    }
-    parts: dict[str, str] = {}
-    for sheet in workbook.iter(f"{{{_MAIN_NS}}}sheet"):
-        target = targets.get(sheet.get(f"{{{_REL_NS}}}id"), "")
-        member = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
-        parts[sheet.get("name", "")] = member
-    return parts
-
-
-def _xml_refusal(shown: str, exc: Exception) -> FormError:
-    from defusedxml import DefusedXmlException
-
-    cause: BaseException | None = exc
-    while cause is not None and not isinstance(cause, DefusedXmlException):
-        cause = cause.__cause__ or cause.__context__
-    if cause is not None:
-        return FormError(
-            f"{shown}: Datei enthält unzulässige XML-Anweisungen (DTD oder Entities, z. B. "
-            "'Billion Laughs'); sie wird aus Sicherheitsgründen nicht gelesen"
-        )
-    return FormError(f"{shown}: beschädigte oder ungültige Excel-Datei ({type(exc).__name__})")
-
-
-def _scan_sheet(path: Path, member: str, shown: str, sheet: str, limits: Limits) -> set[str]:
-    """The cells (``D12``) of one sheet that hold a formula; refuses too many rows.
-
-    Streams the sheet XML with defusedxml (entity and DTD tricks are refused here, before
-    openpyxl sees the file) and stops at the first row past the cap, so a sheet whose
-    ``<dimension>`` understates a million rows costs almost nothing.
-    """
-    from defusedxml.ElementTree import iterparse
-
-    formulas: set[str] = set()
-    row_tag, cell_tag, formula_tag = (f"{{{_MAIN_NS}}}{t}" for t in ("row", "c", "f"))
-    try:
-        with zipfile.ZipFile(path) as archive, archive.open(member) as stream:
-            for _event, element in iterparse(stream, events=("end",)):
-                if element.tag == cell_tag:
-                    if element.find(formula_tag) is not None:
-                        formulas.add(element.get("r", ""))
-                elif element.tag == row_tag:
-                    number = int(element.get("r", "0") or 0)
-                    if number > limits.max_rows:
-                        raise FormError(
-                            f"{shown}: Tabelle '{sheet}' hat Einträge in mehr als "
-                            f"{limits.max_rows} Zeilen (Zeile {number}); ein Formular ist viel "
-                            "kürzer. Bitte eine unveränderte Vorlage verwenden."
-                        )
-                    element.clear()
-    except FormError:
-        raise
-    except KeyError:
-        raise FormError(f"{shown}: Tabelle '{sheet}' fehlt in der Datei") from None
-    except Exception as exc:
-        raise _xml_refusal(shown, exc) from None
-    return formulas
 
 
 def _read(
@@ -282,7 +120,8 @@ def _read(
     if CODES_SHEET not in parts:
         raise _not_ours(shown)
     formulas = {
-        name: _scan_sheet(path, member, shown, name, limits) for name, member in parts.items()
+        name: xlsx_guard.scan_sheet(path, member, shown, name, limits, _WORDING)
+        for name, member in parts.items()
     }
     # openpyxl leaves the file open when it fails on a path; on our own handle it cannot.
     with path.open("rb") as handle:
