@@ -40,6 +40,16 @@ class Residence(StrEnum):
     state_facility = "state_facility"
 
 
+class ResidenceBasis(StrEnum):
+    """The residence basis as far as it matters for the Schulpflicht (§ 34 Abs. 1, 6 SchulG)."""
+
+    asylum_applicant = "asylum_applicant"
+    temporary_protection = "temporary_protection"
+    eu_citizen = "eu_citizen"
+    tolerated = "tolerated"
+    other = "other"
+
+
 class Relation(StrEnum):
     mother = "mother"
     father = "father"
@@ -288,6 +298,14 @@ RESIDENCE_LABELS: dict[str, str] = {
     "state_facility": "Landeseinrichtung",
 }
 
+RESIDENCE_BASIS_LABELS: dict[str, str] = {
+    "asylum_applicant": "Asylantrag gestellt (Aufenthaltsgestattung)",
+    "temporary_protection": "vorübergehender Schutz (§ 24 AufenthG)",
+    "eu_citizen": "EU-/EWR-Freizügigkeit",
+    "tolerated": "Duldung / ausreisepflichtig",
+    "other": "anderer Aufenthaltstitel oder deutsche Staatsangehörigkeit",
+}
+
 INTERPRETER_KIND_LABELS: dict[str, str] = {
     "pool": "Dolmetscherpool",
     "family": "Familie",
@@ -326,7 +344,7 @@ FLAGS: dict[str, str] = {
     "ERSTALPHABETISIERUNG": "Lerngruppe zur Erstalphabetisierung angezeigt (bis zu einem Jahr)",
     "LATIN_SCRIPT_LITERACY": "Alphabetisiert, aber nicht in lateinischer Schrift",
     "AOSF_CHECK_LATER": "Zunächst in der Schule beobachten; kein AO-SF-Verfahren bei der "
-    "Erstberatung (§ 18 AO-SF)",
+    "Erstberatung",
     "AOSF_CHECK": "Dokumentierte Beeinträchtigung: AO-SF prüfen; die Eltern können einen Antrag "
     "stellen",
     "AOSF_NOT_INDICATED": "Fehlende Deutschkenntnisse, fehlender Schulbesuch oder fehlende "
@@ -351,6 +369,10 @@ FLAGS: dict[str, str] = {
     "ONLINE_HOME_SCHOOL_NOT_SUFFICIENT": "Online-Unterricht des Herkunftslandes erfüllt die "
     "Schulpflicht nicht",
     "FAMILY_WISH_CHECK": "Wunsch der Familie mit der Empfehlung abgleichen",
+    "RESIDENCE_BASIS_CHECK": "Landeseinrichtung, Aufenthaltsgrundlage nicht erfasst: klären, ob "
+    "ein Asylantrag gestellt ist (dann Schulpflicht erst nach Zuweisung, § 34 Abs. 6 SchulG)",
+    "NEXT_SCHOOL_YEAR": "Beratung kurz vor Schuljahresende: die Empfehlung gilt für das kommende "
+    "Schuljahr",
     "NO_RULE_MATCHED": "Keine Regel entscheidet diesen Fall: Einzelfallentscheidung dokumentieren",
 }
 

@@ -12,6 +12,7 @@ from openpyxl import load_workbook
 from typer.testing import CliRunner
 
 from seiteneinsteiger.cli.main import app
+from seiteneinsteiger.export.rows import ExportRow
 from seiteneinsteiger.fsutil import data_dir
 
 pytestmark = pytest.mark.usefixtures("fake_engine")
@@ -40,8 +41,8 @@ def test_school_export_writes_a_private_file_and_says_who_was_left_out(
     assert "Hawre" not in result.stderr and "Aziz" not in result.stderr.replace("hawre-aziz", "")
     assert (
         "Nicht exportiert: examples/intakes/berfin-murad.yaml (Fall UN-2025-0058): keine "
-        "Schulaufnahme empfohlen (noch nicht schulpflichtig); bei einem Antrag auf vorzeitige "
-        "Einschulung mit --include-unplaced exportieren" in result.stderr
+        "Schulaufnahme empfohlen (noch nicht schulpflichtig); mit --include-unplaced dennoch "
+        "exportieren" in result.stderr
     )
     book = load_workbook(target)
     assert len(book.sheetnames) == 2 + 12
@@ -223,3 +224,22 @@ def test_district_and_rules_reach_the_rule_engine(
     )  # fmt: skip
     assert result.exit_code == 0, result.stderr
     assert seen == {"district": "kreis-unna", "rules_dir": rules}
+
+
+def test_early_admission_is_suggested_only_where_the_rules_offer_it(
+    example_rows: list[ExportRow],
+) -> None:
+    """A not-yet-schulpflichtig child may be exported for an early admission only when the
+    recommendation still offers one (KANN_KIND_OPTION; § 35 Abs. 2 SchulG)."""
+    from seiteneinsteiger.export.rows import no_school_reason
+
+    berfin = next(row for row in example_rows if row.intake.case_id == "UN-2025-0058")
+    assert "vorzeitige Einschulung" not in no_school_reason(berfin)
+    flags = [*berfin.recommendation.flags, "KANN_KIND_OPTION"]
+    offered = ExportRow(
+        berfin.intake, berfin.recommendation.model_copy(update={"flags": flags}), berfin.source
+    )
+    assert no_school_reason(offered) == (
+        "keine Schulaufnahme empfohlen (noch nicht schulpflichtig); bei einem Antrag auf "
+        "vorzeitige Einschulung mit --include-unplaced exportieren"
+    )

@@ -86,3 +86,39 @@ def test_district_flags_read_as_german_text_in_the_overview(
     text = "\n".join(cells)
     assert "Kreis Unna „Go-In“: Aufnahme direkt in eine Regelklasse" in text
     assert "GO_IN_REGELKLASSE" not in text
+
+
+def test_the_residence_basis_never_reaches_the_school_or_schild(
+    runner: CliRunner, intakes_dir: Path, tmp_path: Path
+) -> None:
+    """A Ukrainian child with § 24 AufenthG in a state facility is schulpflichtig (§ 34 Abs. 1),
+    so it is exported to the school and to SchILD – without its residence basis."""
+    import yaml
+
+    from seiteneinsteiger.codes import RESIDENCE_BASIS_LABELS
+
+    data = yaml.safe_load((intakes_dir / "mykyta-kovalenko.yaml").read_text(encoding="utf-8"))
+    data["pupil"]["residence"] = "state_facility"
+    data["pupil"]["residence_basis"] = "temporary_protection"
+    source = tmp_path / "in" / "mykyta.yaml"
+    source.parent.mkdir()
+    source.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    school = tmp_path / "schule.xlsx"
+    result = runner.invoke(app, ["export", "school", str(source.parent), "-o", str(school)])
+    assert result.exit_code == 0, result.stderr
+    schild = tmp_path / "schild"
+    result = runner.invoke(app, ["export", "schild", str(source.parent), "-o", str(schild)])
+    assert result.exit_code == 0, result.stderr
+    texts = [
+        str(cell.value)
+        for path in (school, *schild.glob("*.xlsx"))
+        for sheet in load_workbook(path).worksheets
+        for row in sheet.iter_rows()
+        for cell in row
+        if cell.value
+    ]
+    texts += [path.read_bytes().decode("cp1252") for path in schild.glob("*.dat")]
+    text = "\n".join(texts)
+    assert "Kovalenko" in text  # exported at all
+    for secret in ("temporary_protection", "§ 24", *RESIDENCE_BASIS_LABELS.values()):
+        assert secret not in text

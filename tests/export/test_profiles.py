@@ -45,6 +45,7 @@ def test_the_school_profile_carries_nothing_confidential() -> None:
     assert names.isdisjoint(SCHOOL_DENIED)
     for required_out in (
         "pupil.residence",
+        "pupil.residence_basis",
         "confidential_notes",
         "support_needs.health_note",
         "counselling.interpreter",
@@ -127,7 +128,13 @@ def test_an_unknown_key_and_a_missing_basis_are_located(tmp_path: Path) -> None:
 
 def test_statistics_profiles_accept_only_countable_fields(tmp_path: Path) -> None:
     text = (PROFILE_DIR / "statistics.yaml").read_text(encoding="utf-8")
-    for field in ("pupil.family_name", "pupil.birth_date", "case_id", "wishes.note"):
+    for field in (
+        "pupil.family_name",
+        "pupil.birth_date",
+        "case_id",
+        "wishes.note",
+        "pupil.residence_basis",
+    ):
         path = tmp_path / "statistics.yaml"
         path.write_text(text + f"  - {{field: {field}, basis: x}}\n", encoding="utf-8")
         with pytest.raises(ExportError, match="kein zählbares Merkmal"):
@@ -142,6 +149,7 @@ def test_a_field_listed_twice_is_an_error(tmp_path: Path) -> None:
 
 def test_school_flags_are_a_whitelist_without_residence() -> None:
     assert "ZUE_NOT_ASSIGNED" not in SCHOOL_FLAG_TEXTS
+    assert "RESIDENCE_BASIS_CHECK" not in SCHOOL_FLAG_TEXTS
     assert not any(
         "Landesunterkunft" in text or "Aufenthalt" in text for text in SCHOOL_FLAG_TEXTS.values()
     )

@@ -23,8 +23,14 @@ EXAMPLE_INTAKES = sorted(
 )
 TODAY = dt.date(2026, 1, 15)
 
-#: Fields the form deliberately does not ask: the counsellors' confidential notes.
-NOT_IN_FORM: dict[str, Any] = {"confidential_notes": True, "support_needs": {"health_note"}}
+#: Fields the form deliberately does not ask: the counsellors' confidential notes. The
+#: residence basis (pupil.residence_basis, issue 10) gets its question in the forms work; until
+#: that is merged the round trip leaves it out.
+NOT_IN_FORM: dict[str, Any] = {
+    "confidential_notes": True,
+    "support_needs": {"health_note"},
+    "pupil": {"residence_basis"},
+}
 #: Multiple-choice answers come back in the order of the form's list, not as first written.
 CODE_LISTS = {
     ("counselling", "consent", "scope"),

@@ -57,6 +57,24 @@ def test_yaml_error_names_line_and_field(tmp_path: Path) -> None:
     ]
 
 
+def test_residence_basis_codes_and_did_you_mean(tmp_path: Path) -> None:
+    """pupil.residence_basis is optional; an unknown code names the line and the nearest code."""
+    [result] = _load(tmp_path, "a.yaml", VALID_YAML)
+    assert result.intake is not None and result.intake.pupil.residence_basis is None
+    text = VALID_YAML.replace(
+        "  first_languages", "  residence_basis: temporary_protection\n  first_languages"
+    )
+    [result] = _load(tmp_path, "b.yaml", text)
+    assert result.ok and result.intake is not None
+    assert result.intake.pupil.residence_basis == "temporary_protection"
+    text = VALID_YAML.replace("  first_languages", "  residence_basis: asylum\n  first_languages")
+    assert _lines(_load(tmp_path, "c.yaml", text)) == [
+        "c.yaml:9: pupil.residence_basis: 'asylum' ist nicht erlaubt (meinten Sie "
+        "'asylum_applicant'?). Erlaubt: asylum_applicant, temporary_protection, eu_citizen, "
+        "tolerated, other"
+    ]
+
+
 def test_unquoted_octal_like_number_stays_text(tmp_path: Path) -> None:
     text = VALID_YAML.replace('postcode: "04087"', "postcode: 04087")
     [result] = _load(tmp_path, "a.yaml", text)

@@ -58,3 +58,44 @@ def test_validity_end_passed_is_a_warning(fixtures: Path) -> None:
     ruleset = load_ruleset_dir(fixtures / "basic")
     (problem,) = check_ruleset(ruleset, today=dt.date(2026, 8, 1))
     assert (problem.code, problem.severity) == ("SE-R025", "warning")
+
+
+def test_shipped_rule_sets_are_clean_until_their_review_date() -> None:
+    from seiteneinsteiger.rules.loader import builtin_dir, builtin_ids
+
+    for ruleset_id in builtin_ids():
+        ruleset = load_ruleset_dir(builtin_dir(ruleset_id))
+        assert check_ruleset(ruleset, today=dt.date(2026, 12, 6)) == [], ruleset_id
+
+
+def test_undated_go_in_source_asks_for_a_review_of_its_rule() -> None:
+    """Kreis Unna's Go-In rests on undated sources: the rule has its own review date."""
+    from seiteneinsteiger.rules.loader import builtin_dir
+
+    ruleset = load_ruleset_dir(builtin_dir("kreis-unna"))
+    (problem,) = check_ruleset(ruleset, today=dt.date(2027, 4, 1))
+    assert problem.code == "SE-R024"
+    assert problem.severity == "warning"
+    assert problem.file == "rules/kreis-unna/90-kreis-unna.yaml"
+    assert "Regel UN-EF-05: das Prüfdatum 'review_by' (31.03.2027) ist überschritten" in (
+        problem.message
+    )
+    later = check_ruleset(ruleset, today=dt.date(2027, 7, 1))
+    assert [p.code for p in later] == ["SE-R024", "SE-R024"]  # and then the whole rule set
+
+
+def test_counsellors_never_read_internal_documents_as_sources() -> None:
+    """Issue 10, point 8: texts and sources name real sources or an honest "[C] Auslegung"."""
+    from seiteneinsteiger.rules.loader import builtin_dir, builtin_ids
+
+    internal = ("nrw-rules.md", "ki-practice.md", "facts-requests", "Entscheidung L", ".md ")
+    for ruleset_id in builtin_ids():
+        ruleset = load_ruleset_dir(builtin_dir(ruleset_id))
+        texts = [
+            text
+            for rule in ruleset.rules()
+            for text in (*rule.sources, *(part for part, _ in rule.because.parts))
+        ]
+        texts += [source for p in ruleset.parameters.values() for source in p.sources]
+        for text in texts:
+            assert not any(name in text for name in internal), (ruleset_id, text)

@@ -167,6 +167,70 @@ def test_rules_fields_lists_the_catalogue(runner: CliRunner) -> None:
     assert fields["languages.german"]["ordered"] is True
     assert fields["age_on_stichtag"]["group"] == "derived"
     assert fields["stage"]["group"] == "output"
+    assert fields["pupil.residence_basis"]["values"] == [
+        "asylum_applicant",
+        "temporary_protection",
+        "eu_citizen",
+        "tolerated",
+        "other",
+    ]
+    assert fields["admission_school_year"]["group"] == "derived"
     text = runner.invoke(app, ["rules", "fields"]).stdout
     assert "  age_on_stichtag (Zahl): Alter am Stichtag" in text
     assert "Werte: none < A1 < A2 < B1 < B2 < C1 < C2" in text
+
+
+def test_counselling_before_any_encoded_law_is_refused_clearly(runner: CliRunner) -> None:
+    """Issue 10: a date before the rule set's legal basis (06.12.2023) is refused with a message
+    naming the rule set and both dates – exit 1, no traceback; a date after it is computed."""
+    result = runner.invoke(app, ["recommend", AMAL, "--reference-date", "2020-01-01"])
+    assert result.exit_code == 1
+    assert (
+        "SE-T001: Der Regelsatz 'kreis-mettmann' (Version 2026.1) gilt vom 06.12.2023; für den "
+        "01.01.2020 ist kein Regelsatz in Kraft." in result.stderr
+    )
+    assert "Traceback" not in result.stderr + result.stdout
+    assert result.stdout == ""
+    within = runner.invoke(app, ["recommend", AMAL, "--reference-date", "2024-03-01"])
+    assert within.exit_code == 0, within.stderr
+
+
+def test_june_counselling_is_for_the_coming_school_year(runner: CliRunner, tmp_path: Path) -> None:
+    """Issue 10: counselled 10.06.2025, schulpflichtig from 01.08.2025: Grundschule, Klasse 1
+    for 2025/26, while the Schulpflicht status is stated for the day of the counselling."""
+    intake = tmp_path / "kind.yaml"
+    intake.write_text(
+        "format: seiteneinsteiger/intake@1\n"
+        "intake_date: 2025-06-10\n"
+        "district: nrw\n"
+        "pupil: {family_name: Test, given_names: Kind, birth_date: 2019-06-15}\n"
+        "languages: {german: none, literacy: none}\n",
+        encoding="utf-8",
+    )
+    result = runner.invoke(app, ["recommend", str(intake), "--explain"])
+    assert result.exit_code == 0, result.stderr
+    text = result.stdout
+    assert "Bezugsdatum 10.06.2025" in text
+    assert "Schulpflicht:         noch nicht schulpflichtig, ab 01.08.2025" in text
+    assert "Schulstufe:           Primarstufe" in text
+    assert "Klasse:               1" in text
+    assert "die Empfehlung gilt für das kommende Schuljahr (NEXT_SCHOOL_YEAR)" in text
+    assert "Für das Schuljahr 2025/26: 6 Jahre am Stichtag 30.09.2025" in text
+    assert "Kennzeichen der Quellen: [A] Rechtstext oder amtliche Seite gelesen" in text
+    data = json.loads(runner.invoke(app, ["recommend", str(intake), "-f", "json"]).stdout)[0]
+    assert data["reference_date"] == "2025-06-10"  # the contract: the day of the counselling
+    assert data["schulpflicht"]["status"] == "not_yet"
+    assert data["schulpflicht"]["starts"] == "2025-08-01"
+
+
+def test_rules_show_renders_an_age_with_months(runner: CliRunner) -> None:
+    result = runner.invoke(app, ["rules", "show", "--district", "kreis-mettmann"])
+    assert result.exit_code == 0, result.stderr
+    assert "sek2_boundary_age = 15 Jahre und 6 Monate" in result.stdout
+    assert "Wert in nrw: 16 Jahre" in result.stdout
+    data = json.loads(
+        runner.invoke(app, ["rules", "show", "--district", "kreis-mettmann", "-f", "json"]).stdout
+    )
+    parameter = next(p for p in data["parameters"] if p["name"] == "sek2_boundary_age")
+    assert parameter["value"] == {"years": 15, "months": 6}
+    assert parameter["parent_value"] == {"years": 16, "months": 0}

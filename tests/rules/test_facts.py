@@ -5,15 +5,19 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from seiteneinsteiger.rules.facts import (
+    Age,
     Parameters,
+    add_months,
     catalogue,
     compute_facts,
     date_values,
     grade_options,
+    parse_age,
     schulpflicht_start,
     sek2_end,
 )
@@ -54,6 +58,7 @@ def test_leap_day_birthday_counts_on_1_march() -> None:
 
 def test_school_year_and_months_into_it() -> None:
     facts = date_values(D("2013-02-11"), D("2026-01-20"), PARAMS)
+    assert facts["admission_school_year"] == "2025/26"
     assert facts["school_year_start"] == D("2025-08-01")
     assert facts["school_year_end"] == D("2026-07-31")
     assert facts["stichtag_date"] == D("2025-09-30")
@@ -120,6 +125,80 @@ def test_catalogue_covers_every_computed_fact(intake_factory: Any) -> None:
     assert set(facts) <= set(catalogue())
 
 
+def test_counselling_in_june_is_for_the_coming_school_year() -> None:
+    """Issue 10: counselled 10.06.2025, schulpflichtig from 01.08.2025 → class 1 of 2025/26."""
+    facts = date_values(D("2019-06-15"), D("2025-06-10"), PARAMS)
+    assert facts["schulpflicht_phase"] == "before_start"  # the status is for the day itself
+    assert facts["for_next_school_year"] is True
+    assert facts["admission_year_start"] == D("2025-08-01")
+    assert facts["admission_school_year"] == "2025/26"
+    assert facts["admission_date"] == D("2025-08-01")
+    assert facts["admission_phase"] == "vollzeit"
+    assert facts["age_grade"] == 1
+    assert facts["months_into_school_year"] == 0
+    before = date_values(D("2019-06-15"), D("2025-05-31"), PARAMS)
+    assert before["for_next_school_year"] is False
+    assert before["admission_school_year"] == "2024/25"
+    assert before["admission_phase"] == "before_start"
+
+
+def test_switch_to_the_next_school_year_can_be_turned_off() -> None:
+    never = Parameters(next_school_year_from=(8, 1))
+    facts = date_values(D("2016-03-15"), D("2026-07-20"), never)
+    assert facts["admission_school_year"] == "2025/26"
+    assert facts["age_grade"] == 4
+
+
+def test_schulpflicht_ending_before_the_day_of_admission() -> None:
+    """Born 10.07.2007: schulpflichtig until 31.07.2025; counselled 20.07.2025 for 2025/26."""
+    facts = date_values(D("2007-07-10"), D("2025-07-20"), PARAMS)
+    assert facts["schulpflicht_phase"] == "sek2"
+    assert facts["admission_phase"] == "ended"
+
+
+@pytest.mark.parametrize(
+    ("birth", "day", "expected"),
+    [
+        ("2019-10-15", "2025-09-15", None),  # after 1 August: schulpflichtig next August anyway
+        ("2019-10-15", "2025-06-10", "2025-08-01"),  # June: early admission on 1 August
+        ("2019-10-15", "2025-03-10", "2025-08-01"),
+        ("2020-10-15", "2025-09-15", "2026-08-01"),  # next school-year start is the option
+        ("2020-10-15", "2025-06-10", None),  # a year too early
+        ("2019-10-01", "2025-08-01", "2025-08-01"),  # on the first day of the school year
+        ("2019-10-01", "2025-08-02", None),
+    ],
+)
+def test_early_admission_only_at_the_start_of_a_school_year(
+    birth: str, day: str, expected: str | None
+) -> None:
+    value = date_values(D(birth), D(day), PARAMS)["early_admission_start"]
+    assert value == (D(expected) if expected else None)
+
+
+def test_ages_in_months_follow_the_calendar() -> None:
+    facts = date_values(D("2010-05-03"), D("2025-11-03"), PARAMS)
+    assert facts["admission_age_months"] == 15 * 12 + 6
+    assert date_values(D("2010-05-04"), D("2025-11-03"), PARAMS)["admission_age_months"] == 185
+    assert add_months(D("2010-08-31"), 6) == D("2011-03-01")  # no 31 February: § 188 Abs. 3 BGB
+    assert Age(15, 6).reached(D("2010-05-03")) == D("2025-11-03")
+
+
+def test_age_values_are_checked() -> None:
+    assert parse_age(16) == Age(16)
+    assert parse_age({"years": 15, "months": 6}) == Age(15, 6)
+    assert str(Age(15, 6)) == "15 Jahre und 6 Monate"
+    assert "zwischen 0 und 11" in str(parse_age({"years": 15, "months": 12}))
+    assert "unbekannter Schlüssel 'monts'" in str(parse_age({"years": 15, "monts": 6}))
+    assert "'years' fehlt" in str(parse_age({"months": 6}))
+    assert "ganze Zahl" in str(parse_age({"years": "15"}))
+
+
+def test_boundary_with_months_moves_the_turning_point() -> None:
+    mettmann = Parameters(sek2_boundary_age=Age(15, 6))
+    facts = date_values(D("2010-05-04"), D("2025-11-03"), mettmann)
+    assert facts["turns_16_this_school_year"] is True  # 15½ reached on 04.11.2025
+
+
 @given(
     birth=st.dates(dt.date(1995, 1, 1), dt.date(2025, 12, 31)),
     day=st.dates(dt.date(2020, 1, 1), dt.date(2030, 12, 31)),
@@ -128,11 +207,18 @@ def test_date_facts_are_consistent(birth: dt.date, day: dt.date) -> None:
     if birth > day:
         birth, day = day, birth
     facts = date_values(birth, day, PARAMS)
-    assert facts["age_on_stichtag"] - facts["age"] in {-1, 0, 1}
+    assert facts["age_on_stichtag"] - facts["admission_age"] in {-1, 0, 1}
     assert facts["school_year_start"] <= day <= facts["school_year_end"]
+    assert facts["admission_year_start"] <= facts["admission_date"] <= facts["admission_year_end"]
+    assert day <= facts["admission_date"] <= day + dt.timedelta(days=62)
     assert facts["schulpflicht_start"] < facts["vollzeit_end"] < facts["sek2_end"]
     assert facts["schulpflicht_start"].month == 8 and facts["schulpflicht_start"].day == 1
     assert (facts["age_on_stichtag"] >= 6) == (
-        facts["schulpflicht_start"] <= facts["school_year_start"]
+        facts["schulpflicht_start"] <= facts["admission_year_start"]
     )
+    assert facts["admission_age_months"] // 12 == facts["admission_age"]
     assert 0 <= facts["months_into_school_year"] <= 11
+    early = facts["early_admission_start"]
+    if early is not None:
+        assert early.year == facts["schulpflicht_start"].year - 1
+        assert facts["admission_date"] <= early

@@ -9,6 +9,7 @@ import pytest
 
 from seiteneinsteiger.errors import Problem, RuleSetError
 from seiteneinsteiger.rules.compiled import RuleSet
+from seiteneinsteiger.rules.facts import Age
 from seiteneinsteiger.rules.loader import builtin_ids, load_ruleset_dir
 
 
@@ -111,7 +112,7 @@ def test_foerderschule_is_never_a_recommendation(tmp_path: Path, fixtures: Path)
         load_ruleset_dir(root)
     (problem,) = caught.value.problems
     assert problem.code == "SE-R008"
-    assert "§ 18 AO-SF" in problem.message
+    assert "AO-SF: fehlende Deutschkenntnisse" in problem.message
 
 
 def test_condition_on_a_later_output_is_refused(tmp_path: Path, fixtures: Path) -> None:
@@ -146,10 +147,10 @@ def test_missing_required_parameter(tmp_path: Path, fixtures: Path) -> None:
 
 def test_district_merges_onto_its_parent(district: RuleSet) -> None:
     assert district.extends == ("basic",)
-    assert district.parameters["sek2_boundary_age"].value == 17
+    assert district.parameters["sek2_boundary_age"].value == Age(17)
     assert district.parameters["sek2_boundary_age"].set_by == "kreis-test"
-    assert district.parameters["sek2_boundary_age"].parent_value == 16
-    assert district.params.sek2_boundary_age == 17
+    assert district.parameters["sek2_boundary_age"].parent_value == Age(16)
+    assert district.params.sek2_boundary_age == Age(17)
     ids = [rule.id for rule in district.rules()]
     assert "T-ST-SEK1" not in ids
     assert ids.index("KT-ST-SEK1") == ids.index("T-ST-PRIMAR") + 1  # keeps the position
@@ -184,3 +185,80 @@ def test_shipped_rule_sets_load_without_errors() -> None:
     for ruleset_id in ids:
         ruleset = load_ruleset_dir(builtin_dir(ruleset_id))
         assert ruleset.rules(), ruleset_id
+
+
+def _with_boundary(tmp_path: Path, fixtures: Path, value: str) -> Path:
+    """The test district with ``sek2_boundary_age`` written as ``value``; the age conditions of
+    both layers compare in months, as an age with months requires."""
+    shutil.copytree(fixtures / "basic", tmp_path / "basic")
+    root = tmp_path / "kreis-test"
+    shutil.copytree(fixtures / "kreis-test", root)
+    for path in (tmp_path / "basic" / "20-stufe.yaml", root / "50-kreis.yaml"):
+        text = path.read_text(encoding="utf-8")
+        text = text.replace(
+            "age: {max: {param: sek2_boundary_age, minus: 1}}",
+            "admission_age_months: {below: {param: sek2_boundary_age}}",
+        ).replace(
+            "age: {min: {param: sek2_boundary_age}}",
+            "admission_age_months: {min: {param: sek2_boundary_age}}",
+        )
+        path.write_text(text, encoding="utf-8")
+    header = root / "ruleset.yaml"
+    text = header.read_text(encoding="utf-8")
+    header.write_text(
+        text.replace("sek2_boundary_age: {value: 17,", f"sek2_boundary_age: {{value: {value},"),
+        encoding="utf-8",
+    )
+    return root
+
+
+def test_age_parameter_with_months(tmp_path: Path, fixtures: Path) -> None:
+    district = load_ruleset_dir(_with_boundary(tmp_path, fixtures, "{years: 15, months: 6}"))
+    assert district.params.sek2_boundary_age == Age(15, 6)
+    assert district.param_facts["param.sek2_boundary_age"] == 186  # compared in months
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("{years: 15, months: 13}", "'months' muss zwischen 0 und 11 liegen, nicht 13"),
+        ("{years: 15, monts: 6}", "unbekannter Schlüssel 'monts' (erlaubt: years, months)"),
+        ("{months: 6}", "'years' fehlt"),
+        ("{years: 30, months: 0}", "muss zwischen 10 und 25 Jahren liegen"),
+        ("fünfzehn", "Alter als ganze Zahl (Jahre) oder als {years: 15, months: 6} erwartet"),
+    ],
+)
+def test_nonsense_ages_are_refused_at_file_and_line(
+    tmp_path: Path, fixtures: Path, value: str, message: str
+) -> None:
+    root = _with_boundary(tmp_path, fixtures, value)
+    with pytest.raises(RuleSetError) as caught:
+        load_ruleset_dir(root)
+    (problem,) = caught.value.problems
+    assert problem.code == "SE-R012"
+    assert (problem.file, problem.line) == (f"{root}/ruleset.yaml", 8)
+    assert f"Parameter 'sek2_boundary_age': {message}" in problem.message
+
+
+def test_age_with_months_cannot_be_compared_in_whole_years(tmp_path: Path, fixtures: Path) -> None:
+    root = _with_boundary(tmp_path, fixtures, "{years: 15, months: 6}")
+    (root / "60-extra.yaml").write_text(
+        "format: seiteneinsteiger/rules@1\n"
+        "tables:\n"
+        "  - id: extra\n"
+        "    decides: [flags]\n"
+        "    hit_policy: collect\n"
+        "    rules:\n"
+        "      - id: X-AGE\n"
+        "        when: {age: {min: {param: sek2_boundary_age}}}\n"
+        "        then: {flags: [GO_IN_REGELKLASSE]}\n"
+        "        because: Test\n"
+        "        source: [Test]\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(RuleSetError) as caught:
+        load_ruleset_dir(root)
+    (problem,) = caught.value.problems
+    assert (problem.line, problem.code) == (8, "SE-R009")
+    assert "Alter mit Monaten (15 Jahre und 6 Monate)" in problem.message
+    assert "admission_age_months" in problem.message

@@ -10,7 +10,15 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
-from seiteneinsteiger.codes import Level, Literacy, Need, SchoolForm, SchoolType, Script
+from seiteneinsteiger.codes import (
+    Level,
+    Literacy,
+    Need,
+    ResidenceBasis,
+    SchoolForm,
+    SchoolType,
+    Script,
+)
 from seiteneinsteiger.conditions import Parser, holds
 from seiteneinsteiger.errors import RuleSetError
 from seiteneinsteiger.models.intake import Intake
@@ -75,6 +83,7 @@ def intakes(draw: st.DrawFn) -> Intake:
             "birth_date_estimated": draw(st.booleans()),
             "arrival_date": draw(_optional(st.dates(birth, day))),
             "residence": draw(_optional(st.sampled_from(["municipality", "state_facility"]))),
+            "residence_basis": draw(_optional(_codes(ResidenceBasis))),
             "first_languages": draw(
                 st.lists(st.sampled_from(["ar", "uk", "fa", "ti"]), max_size=2)
             ),
@@ -124,8 +133,9 @@ def test_evaluate_never_fails_on_a_valid_intake(
     intake: Intake, index: int, data: st.DataObject
 ) -> None:
     ruleset = RULESETS[index]
-    last = ruleset.valid_until or ruleset.valid_from + dt.timedelta(days=365)
-    day = data.draw(st.dates(max(ruleset.valid_from, intake.pupil.birth_date), last))
+    first = max(ruleset.valid_from, intake.pupil.birth_date)
+    last = ruleset.valid_until or first + dt.timedelta(days=3 * 365)
+    day = data.draw(st.dates(first, max(first, last)))
     result = evaluate(intake, ruleset, reference_date=day)
     again = Recommendation.model_validate(result.model_dump())
     assert again == result

@@ -76,13 +76,25 @@ def _core(result: Recommendation) -> list[str]:
     ]
 
 
+#: What the marks in the sources mean (docs/regeln.md, "Quellen und Kennzeichen").
+MARKS_LEGEND = (
+    "Kennzeichen der Quellen: [A] Rechtstext oder amtliche Seite gelesen · [B] Sekundärquelle "
+    "(KI, Kommune, Schule, Presse) · [C] Auslegung oder nicht am Text geprüft – dann ein Hinweis "
+    "oder ein Kreisparameter, keine stille Entscheidung"
+)
+
+
 def _explanation(result: Recommendation) -> list[str]:
     lines = ["", "Begründung:"]
+    marked = False
     for number, entry in enumerate(result.trace, start=1):
         lines.append(f"  {number}. {entry.rule}: {entry.because}")
         sources = "; ".join(entry.sources)
+        marked = marked or any(mark in sources for mark in ("[A", "[B", "[C"))
         where = f"{entry.file}:{entry.line}"
         lines.append(f"     Quelle: {sources} ({where})" if sources else f"     ({where})")
+    if marked:
+        lines.append(f"  {MARKS_LEGEND}")
     if result.why_not:
         lines += ["", "Warum nicht:"]
         for form, text in result.why_not.items():

@@ -5,9 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from seiteneinsteiger.cli.recommend_text import MARKS_LEGEND
 from seiteneinsteiger.conditions import FieldSpec
 from seiteneinsteiger.rules.compiled import Parameter, Rule, RuleSet, Table, Where, render_parameter
-from seiteneinsteiger.rules.facts import REQUIRED_PARAMETERS, Fact, all_facts
+from seiteneinsteiger.rules.facts import REQUIRED_PARAMETERS, Age, Fact, all_facts
 
 _GROUPS = {
     "intake": "Angaben aus dem Intake",
@@ -52,6 +53,7 @@ def show_text(ruleset: RuleSet) -> str:
     lines.append(f"  gilt: {_date(ruleset.valid_from)} bis {_date(ruleset.valid_until)}")
     if ruleset.review_by:
         lines.append(f"  prüfen bis: {_date(ruleset.review_by)}")
+    lines.append(f"  {MARKS_LEGEND}")
     lines += ["", "Parameter:"]
     lines += [_parameter_text(p) for p in ruleset.parameters.values()]
     if ruleset.flag_origins:
@@ -110,6 +112,8 @@ def _rule_notes(rule: Rule) -> list[str]:
         notes.append("Ermessen: setzt einen Hinweis")
     if rule.valid_from or rule.valid_until:
         notes.append(f"gilt {_date(rule.valid_from)} bis {_date(rule.valid_until)}")
+    if rule.review_by:
+        notes.append(f"Quelle prüfen bis {_date(rule.review_by)}")
     return notes
 
 
@@ -140,7 +144,7 @@ def show_json(ruleset: RuleSet) -> dict[str, Any]:
 def _parameter_json(parameter: Parameter) -> dict[str, Any]:
     return {
         "name": parameter.name,
-        "value": parameter.value,
+        "value": _json_value(parameter.value),
         "label": parameter.label,
         "sources": list(parameter.sources),
         "open": parameter.open,
@@ -149,8 +153,13 @@ def _parameter_json(parameter: Parameter) -> dict[str, Any]:
         "declared_at": _where_json(parameter.declared_where),
         "set_by": parameter.set_by,
         "set_at": _where_json(parameter.set_where),
-        "parent_value": parameter.parent_value if parameter.set_by else None,
+        "parent_value": _json_value(parameter.parent_value) if parameter.set_by else None,
     }
+
+
+def _json_value(value: Any) -> Any:
+    """Parameter values as JSON: an age as ``{"years": 15, "months": 6}``."""
+    return value.as_dict() if isinstance(value, Age) else value
 
 
 def _table_json(table: Table) -> dict[str, Any]:
@@ -180,6 +189,7 @@ def _rule_json(rule: Rule) -> dict[str, Any]:
         "flags": list(rule.flags),
         "valid_from": rule.valid_from.isoformat() if rule.valid_from else None,
         "valid_until": rule.valid_until.isoformat() if rule.valid_until else None,
+        "review_by": rule.review_by.isoformat() if rule.review_by else None,
         "replaces": None
         if rule.replaces is None
         else {
@@ -211,6 +221,13 @@ def _values(spec: FieldSpec) -> str:
     return joiner.join(spec.values)
 
 
+_PARAM_KINDS = {
+    "monthday": "MM-TT in Anführungszeichen",
+    "int": "Zahl",
+    "age": "Alter: Jahre oder {years: J, months: M}",
+}
+
+
 def fields_text() -> str:
     facts = all_facts()
     lines: list[str] = []
@@ -226,7 +243,7 @@ def fields_text() -> str:
     lines.append("")
     lines += ["Parameter, die die Regel-Engine braucht (in ruleset.yaml):", ""]
     for spec in REQUIRED_PARAMETERS.values():
-        kind = "MM-TT in Anführungszeichen" if spec.kind == "monthday" else "Zahl"
+        kind = _PARAM_KINDS[spec.kind]
         lines.append(f"  {spec.name} ({kind}): {spec.label}")
     return "\n".join(lines).rstrip()
 

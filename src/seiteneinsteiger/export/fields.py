@@ -25,6 +25,7 @@ from seiteneinsteiger.codes import (
     MEASURE_LABELS,
     NEED_LABELS,
     RELATION_LABELS,
+    RESIDENCE_BASIS_LABELS,
     RESIDENCE_LABELS,
     SCHOOL_FORM_LABELS,
     SCHOOL_TYPE_LABELS,
@@ -318,6 +319,11 @@ def _catalogue() -> dict[str, Field]:
             "pupil.residence",
             "Unterbringung",
             lambda r: _label(RESIDENCE_LABELS, r.intake.pupil.residence),
+        ),
+        Field(
+            "pupil.residence_basis",
+            "Aufenthaltsgrundlage",
+            lambda r: _label(RESIDENCE_BASIS_LABELS, r.intake.pupil.residence_basis),
         ),
         Field(
             "pupil.first_languages",

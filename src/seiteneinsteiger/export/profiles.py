@@ -7,9 +7,11 @@ key or field name is an error at ``FILE:LINE`` with a did-you-mean.
 
 Some fields may never be put into a profile, whatever the file says (the denylists below are code,
 not configuration): confidential counselling notes and health notes never leave the tool, and a
-profile for the school (consent ``school``) cannot carry the residence status, the interpreter of
-the counselling, the siblings, the raw support needs or the full flag list. The school gets the
-support needs only as the whitelisted hint "AO-SF prüfen" in ``recommendation.school_notes``.
+profile for the school (consent ``school``) cannot carry the residence status or basis, the
+interpreter of the counselling, the siblings, the raw support needs or the full flag list. The
+school gets the support needs only as the whitelisted hint "AO-SF prüfen" in
+``recommendation.school_notes``. The residence basis is not countable, so no statistics profile
+can carry it either.
 """
 
 from __future__ import annotations
@@ -43,6 +45,8 @@ SCHOOL_DENIED: dict[str, str] = {
     **ALWAYS_DENIED,
     "pupil.residence": "der Aufenthalts- bzw. Unterbringungsstatus geht die Schule nichts an "
     "(Schulpflicht unabhängig vom Status; § 87 Abs. 1 AufenthG)",
+    "pupil.residence_basis": "die Aufenthaltsgrundlage (Asylantrag, § 24 AufenthG, Duldung …) "
+    "geht die Schule nichts an (Schulpflicht unabhängig vom Status; § 87 Abs. 1 AufenthG)",
     "counselling.interpreter": "Angaben zum Dolmetschen im Erstgespräch bleiben beim "
     "Kommunalen Integrationszentrum; die Schule erfährt nur, ob Dolmetschen nötig ist "
     "(family.interpreter_needed)",

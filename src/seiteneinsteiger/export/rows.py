@@ -80,7 +80,7 @@ def no_school_reason(row: ExportRow) -> str:
     }.get(status.value, "keine Schulstufe empfohlen")
     if "ZUE_NOT_ASSIGNED" in row.recommendation.flags:
         why = "Familie noch in einer Landesunterkunft, keiner Gemeinde zugewiesen"
-    if status.value == "not_yet" and "ZUE_NOT_ASSIGNED" not in row.recommendation.flags:
+    if "KANN_KIND_OPTION" in row.recommendation.flags:
         return (
             f"keine Schulaufnahme empfohlen ({why}); bei einem Antrag auf vorzeitige Einschulung "
             "mit --include-unplaced exportieren"

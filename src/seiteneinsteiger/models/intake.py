@@ -25,6 +25,7 @@ from seiteneinsteiger.codes import (
     Need,
     Relation,
     Residence,
+    ResidenceBasis,
     SchoolForm,
     SchoolType,
     Script,
@@ -79,6 +80,7 @@ class Pupil(_Model):
     arrival_date: IsoDate | None = None
     municipality: ShortText | None = None
     residence: Residence | None = None
+    residence_basis: ResidenceBasis | None = None
     first_languages: list[LanguageCode] = Field(default_factory=list)
     address: Address | None = None
 

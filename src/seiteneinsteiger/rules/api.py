@@ -74,11 +74,7 @@ class RuleSetCache:
 
     def directory(self, root: Path, overrides: Mapping[str, Any] | None = None) -> RuleSet:
         """The rule set in ``root`` (with open parameters set by ``overrides``, for tests)."""
-        frozen = tuple(
-            sorted(
-                (k, tuple(v) if isinstance(v, list) else v) for k, v in (overrides or {}).items()
-            )
-        )
+        frozen = tuple(sorted((k, _hashable(v)) for k, v in (overrides or {}).items()))
         key = (root.resolve(), frozen)
         ruleset = self._loaded.get(key)
         if ruleset is None:
@@ -104,6 +100,14 @@ class RuleSetCache:
             return self.directory(rules_dir)
         chosen = district or (intake.district if intake is not None else None)
         return self.district(chosen or default_district())
+
+
+def _hashable(value: Any) -> Any:
+    if isinstance(value, list):
+        return tuple(value)
+    if isinstance(value, dict):
+        return tuple(sorted(value.items()))
+    return value
 
 
 DEFAULT_CACHE = RuleSetCache()

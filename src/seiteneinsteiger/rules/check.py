@@ -32,6 +32,7 @@ from seiteneinsteiger.rules.facts import (
     OUTPUT_DEFAULTS,
     OUTPUTS,
     PARAM_PREFIX,
+    add_months,
     date_values,
 )
 
@@ -84,6 +85,18 @@ def _date_warnings(ruleset: RuleSet, day: dt.date) -> list[Problem]:
                 "warning",
             )
         )
+    for rule in ruleset.rules():
+        if rule.review_by is not None and day > rule.review_by:
+            problems.append(
+                _problem(
+                    rule.where,
+                    "SE-R024",
+                    f"Regel {rule.id}: das Prüfdatum 'review_by' ({show(rule.review_by)}) ist "
+                    "überschritten: bitte die Quelle der Regel neu prüfen und 'review_by' neu "
+                    "setzen",
+                    "warning",
+                )
+            )
     if ruleset.valid_until is not None and day > ruleset.valid_until:
         problems.append(
             _problem(
@@ -246,10 +259,13 @@ def _date_combinations(ruleset: RuleSet) -> list[Point]:
     first = ruleset.valid_from
     last = ruleset.valid_until or first + dt.timedelta(days=365)
     last = min(last, first + dt.timedelta(days=3 * 366))
-    days = _reference_days(first, last, params.school_year_start, params.stichtag)
+    days = _reference_days(
+        first, last, params.school_year_start, params.stichtag, params.next_school_year_from
+    )
     combos: dict[tuple[Any, ...], Point] = {}
+    months = params.sek2_boundary_age.months
     for day in days:
-        for birth in _birth_days(day, params.stichtag, params.school_year_start):
+        for birth in _birth_days(day, params.stichtag, params.school_year_start, months):
             values = date_values(birth, day, params)
             values["pupil.birth_date"] = birth
             combos.setdefault(tuple(_key(values[name]) for name in sorted(values)), values)
@@ -257,30 +273,42 @@ def _date_combinations(ruleset: RuleSet) -> list[Point]:
 
 
 def _reference_days(
-    first: dt.date, last: dt.date, start: tuple[int, int], stichtag: tuple[int, int]
+    first: dt.date,
+    last: dt.date,
+    start: tuple[int, int],
+    stichtag: tuple[int, int],
+    next_year_from: tuple[int, int],
 ) -> list[dt.date]:
     days = {first, last}
     for year in range(first.year, last.year + 1):
         for month in range(1, 13):
             days.add(dt.date(year, month, 1))
             days.add(dt.date(year, month, 15))
-        for month, day in (start, stichtag):
+        for month, day in (start, stichtag, next_year_from):
             anchor = dt.date(year, month, day)
             days.update(anchor + dt.timedelta(days=d) for d in (-1, 0, 1))
     return sorted(day for day in days if first <= day <= last)
 
 
-def _birth_days(day: dt.date, stichtag: tuple[int, int], start: tuple[int, int]) -> list[dt.date]:
-    """Birth dates 0–30 years before ``day`` on the days that change an age or a school year."""
+def _birth_days(
+    day: dt.date, stichtag: tuple[int, int], start: tuple[int, int], months: int = 0
+) -> list[dt.date]:
+    """Birth dates 0–30 years before ``day`` on the days that change an age or a school year;
+    ``months`` (of an age boundary like 15 years and 6 months) adds the days that change it."""
     result: list[dt.date] = []
     anchors = {(1, 1), (12, 31), start, stichtag, (2, 28), (3, 1)}
     for delta in (-1, 0, 1):
         shifted = day + dt.timedelta(days=delta)
         anchors.add((shifted.month, shifted.day))
-    for month, mday in (start, stichtag):
+    for month, mday in (start, stichtag, (day.month, day.day)):
         for delta in (-1, 1):
             shifted = dt.date(2001, month, mday) + dt.timedelta(days=delta)
             anchors.add((shifted.month, shifted.day))
+        if months:
+            for delta in (-1, 0, 1):
+                shifted = add_months(dt.date(2001, month, min(mday, 28)), -months)
+                shifted += dt.timedelta(days=delta)
+                anchors.add((shifted.month, shifted.day))
     for years in range(0, 31):
         for month, mday in anchors:
             try:

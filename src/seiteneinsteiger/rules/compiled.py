@@ -23,6 +23,8 @@ from seiteneinsteiger.codes import (
     MATHS_LABELS,
     MEASURE_LABELS,
     NEED_LABELS,
+    RESIDENCE_BASIS_LABELS,
+    RESIDENCE_LABELS,
     SCHOOL_FORM_LABELS,
     SCHOOL_TYPE_LABELS,
     SCHULPFLICHT_LABELS,
@@ -32,7 +34,7 @@ from seiteneinsteiger.codes import (
 )
 from seiteneinsteiger.conditions import Condition, FieldSpec, Test, show
 from seiteneinsteiger.errors import RuleSetError
-from seiteneinsteiger.rules.facts import OUTPUT_DEFAULTS, Parameters
+from seiteneinsteiger.rules.facts import OUTPUT_DEFAULTS, Age, Parameters
 
 Facts = Mapping[str, Any]
 Predicate = Callable[[Facts], bool]
@@ -226,6 +228,8 @@ _LANGUAGES = _LanguageNames()
 #: German labels for coded values, so an explanation reads "Deutsch keine Kenntnisse", not "none".
 VALUE_LABELS: dict[str, Mapping[str, str]] = {
     "pupil.first_languages": _LANGUAGES,
+    "pupil.residence": RESIDENCE_LABELS,
+    "pupil.residence_basis": RESIDENCE_BASIS_LABELS,
     "schooling.foreign_languages": _LANGUAGES,
     "support_needs.indications": NEED_LABELS,
     "support_needs.documented": NEED_LABELS,
@@ -260,7 +264,9 @@ def render_value(name: str, value: Any) -> str:
 
 
 def render_parameter(value: Any) -> str:
-    """A parameter value in a text: ``"09-30"`` reads as ``30.09.``."""
+    """A parameter value in a text: ``"09-30"`` reads as ``30.09.``, an age as ``16 Jahre``."""
+    if isinstance(value, Age):
+        return str(value)
     if isinstance(value, str) and re.fullmatch(r"\d{2}-\d{2}", value):
         return f"{value[3:]}.{value[:2]}."
     return show(value)
@@ -371,6 +377,7 @@ class Rule:
     overridable: bool = False
     valid_from: dt.date | None = None
     valid_until: dt.date | None = None
+    review_by: dt.date | None = None  # its source must be checked again after this day
     replaces: str | None = None  # id of the parent rule this rule replaced
     replaced_ruleset: str | None = None
     replaced_where: Where | None = None

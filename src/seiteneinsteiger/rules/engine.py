@@ -41,7 +41,7 @@ _PHASE_STATUS = {
 _FOERDERSCHULE_WHY_NOT = (
     "Eine Förderschule wird bei der Erstberatung nicht empfohlen: fehlende Deutschkenntnisse, "
     "fehlender Schulbesuch oder fehlende Alphabetisierung begründen keinen sonderpädagogischen "
-    "Unterstützungsbedarf (§ 18 AO-SF)."
+    "Unterstützungsbedarf (AO-SF; in der gelesenen Fassung § 18 Abs. 1)."
 )
 
 

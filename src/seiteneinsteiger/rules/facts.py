@@ -14,6 +14,13 @@ before the birthday, so on the birthday itself the new age counts ("calendar ari
 born on 29 February has its birthday on 1 March in years without that day (its year of life ends
 with 28 February, § 188 Abs. 3 BGB).
 
+The recommendation is made for the **school year of admission** (the school year the child
+actually starts in): the school year of the reference date, or the coming one when the counselling
+falls on or after ``next_school_year_from`` (a placement takes weeks, and after the summer holidays
+the next school year has begun). Stage, age-grade and the Sek I / Berufskolleg boundary are
+computed for that school year and for the **admission date** (the reference date, or the first day
+of the coming school year); the Schulpflicht status itself is stated for the reference date.
+
 The engine requires the parameters in :data:`REQUIRED_PARAMETERS`; ``ruleset.yaml`` declares
 their values. Nothing here is evaluated as code.
 """
@@ -38,6 +45,7 @@ from seiteneinsteiger.codes import (
     Measure,
     Need,
     Residence,
+    ResidenceBasis,
     SchoolForm,
     SchoolType,
     SchulpflichtStatus,
@@ -69,10 +77,80 @@ def _codes(enum: Iterable[Any]) -> tuple[str, ...]:
 
 
 # ---------------------------------------------------------------------------------------------
+# Ages with months
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Age:
+    """An age in completed years and months (``{years: 15, months: 6}`` in ``ruleset.yaml``)."""
+
+    years: int
+    months: int = 0
+
+    @property
+    def total_months(self) -> int:
+        return self.years * 12 + self.months
+
+    def reached(self, birth: dt.date) -> dt.date:
+        """The day on which a child born on ``birth`` has completed this age (§ 188 BGB)."""
+        return add_months(birth, self.total_months)
+
+    def as_dict(self) -> dict[str, int]:
+        return {"years": self.years, "months": self.months}
+
+    def __str__(self) -> str:
+        years = f"{self.years} {'Jahr' if self.years == 1 else 'Jahre'}"
+        if not self.months:
+            return years
+        return f"{years} und {self.months} {'Monat' if self.months == 1 else 'Monate'}"
+
+
+AGE_KEYS = ("years", "months")
+
+
+def parse_age(value: Any) -> Age | str:
+    """An :class:`Age` from ``16`` or ``{years: 15, months: 6}``; else a German message."""
+    if isinstance(value, Age):
+        return value
+    if isinstance(value, int) and not isinstance(value, bool):
+        return Age(value) if value >= 0 else f"ein Alter kann nicht negativ sein ({value})"
+    if not isinstance(value, Mapping):
+        return (
+            "Alter als ganze Zahl (Jahre) oder als {years: 15, months: 6} erwartet, "
+            f"nicht '{value}'"
+        )
+    unknown = [str(key) for key in value if key not in AGE_KEYS]
+    if unknown:
+        return f"unbekannter Schlüssel '{unknown[0]}' (erlaubt: years, months)"
+    if "years" not in value:
+        return "'years' fehlt (z. B. {years: 15, months: 6})"
+    years, months = value["years"], value.get("months", 0)
+    for key, number in (("years", years), ("months", months)):
+        if isinstance(number, bool) or not isinstance(number, int):
+            return f"'{key}' erwartet eine ganze Zahl, nicht '{number}'"
+    if years < 0:
+        return f"'years' kann nicht negativ sein ({years})"
+    if not 0 <= months <= 11:
+        return f"'months' muss zwischen 0 und 11 liegen, nicht {months} (12 Monate = 1 Jahr)"
+    return Age(years, months)
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """``day`` plus ``months`` calendar months; a missing day (31.02.) becomes the 1st of the
+    following month, as a period ends with the last day of the shorter month (§ 188 Abs. 3 BGB)."""
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    try:
+        return dt.date(year, month + 1, day.day)
+    except ValueError:
+        return dt.date(year + (month + 1) // 12, (month + 1) % 12 + 1, 1)
+
+
+# ---------------------------------------------------------------------------------------------
 # Parameters
 
 
-ParamKind = Literal["int", "monthday"]
+ParamKind = Literal["int", "monthday", "age"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,8 +190,9 @@ REQUIRED_PARAMETERS: dict[str, ParameterSpec] = {
         ),
         ParameterSpec(
             "sek2_boundary_age",
-            "int",
-            "Alter, ab dem neu Zugewanderte in die Sek. II bzw. an das Berufskolleg gehen",
+            "age",
+            "Alter, ab dem neu Zugewanderte in die Sek. II bzw. an das Berufskolleg gehen "
+            "(Jahre oder {years: 15, months: 6})",
             10,
             25,
         ),
@@ -126,6 +205,11 @@ REQUIRED_PARAMETERS: dict[str, ParameterSpec] = {
             "Kurze Verweildauer an einer deutschen Schule: weniger als so viele Jahre",
             0,
             10,
+        ),
+        ParameterSpec(
+            "next_school_year_from",
+            "monthday",
+            "Ab diesem Tag (MM-TT) gilt die Empfehlung für das kommende Schuljahr",
         ),
     )
 }
@@ -152,6 +236,13 @@ def check_parameter(spec: ParameterSpec, value: Any) -> str | None:
         if parse_monthday(value) is None:
             return f"Monat-Tag im Format MM-TT in Anführungszeichen erwartet, nicht '{value}'"
         return None
+    if spec.kind == "age":
+        age = parse_age(value)
+        if isinstance(age, str):
+            return age
+        if not spec.low <= age.years <= spec.high or (age.years == spec.high and age.months):
+            return f"muss zwischen {spec.low} und {spec.high} Jahren liegen, nicht {age}"
+        return None
     if isinstance(value, bool) or not isinstance(value, int):
         return f"ganze Zahl erwartet, nicht '{value}'"
     if not spec.low <= value <= spec.high:
@@ -169,9 +260,10 @@ class Parameters:
     vollzeit_years: int = 10
     sek2_end_age: int = 18
     apprenticeship_age_limit: int = 21
-    sek2_boundary_age: int = 16
+    sek2_boundary_age: Age = Age(16)
     max_grade_below_age: int = 2
     short_stay_years: int = 2
+    next_school_year_from: tuple[int, int] = (6, 1)
 
     @classmethod
     def from_values(cls, values: Mapping[str, Any]) -> Parameters:
@@ -179,7 +271,12 @@ class Parameters:
         typed: dict[str, Any] = {}
         for name, spec in REQUIRED_PARAMETERS.items():
             raw = values[name]
-            typed[name] = parse_monthday(raw) if spec.kind == "monthday" else int(raw)
+            if spec.kind == "monthday":
+                typed[name] = parse_monthday(raw)
+            elif spec.kind == "age":
+                typed[name] = parse_age(raw)
+            else:
+                typed[name] = int(raw)
         return cls(**typed)
 
 
@@ -253,6 +350,12 @@ INTAKE_FACTS: tuple[Fact, ...] = tuple(
         _spec("support_needs.documented", "list", "Dokumentierte Beeinträchtigungen", _codes(Need)),
         _spec("wishes.school_form", "enum", "Wunsch der Familie: Schulform", _codes(SchoolForm)),
         _spec("pupil.residence", "enum", "Wohnsituation", _codes(Residence)),
+        _spec(
+            "pupil.residence_basis",
+            "enum",
+            "Aufenthaltsgrundlage (nur für die Schulpflicht, § 34 Abs. 6 SchulG)",
+            _codes(ResidenceBasis),
+        ),
         _spec("pupil.birth_date", "date", "Geburtsdatum"),
         _spec("pupil.birth_date_estimated", "bool", "Geburtsdatum geschätzt"),
         _spec("pupil.arrival_date", "date", "Einreise nach Deutschland"),
@@ -284,6 +387,19 @@ def intake_values(intake: Intake) -> dict[str, Any]:
 _SP = "SchulG NRW § 35 Abs. 1 mit §§ 187 Abs. 2, 188 Abs. 2 BGB"
 _SY = "SchulG NRW § 7 (Schuljahr 1. August bis 31. Juli)"
 _AGE = "§§ 187 Abs. 2, 188 Abs. 2 BGB (Lebensalter)"
+_ADMISSION = (
+    "[C] Auslegung: beraten wird für das Schuljahr, in dem das Kind tatsächlich aufgenommen "
+    "wird; ab 'next_school_year_from' ist das das kommende (die Zuweisung dauert Wochen)"
+)
+_AGE_GRADE = "[C] Auslegung: Altersstufe aus dem Stichtag des § 35 Abs. 1 SchulG abgeleitet"
+_FICTIVE = (
+    "[C] Auslegung: zehn Schuljahre gezählt, als wäre das Kind in NRW eingeschult worden "
+    "(ob Schuljahre im Ausland zählen, regelt keine gelesene Quelle)"
+)
+_GRADES_BELOW = (
+    "[C] Auslegung: tiefere Klassen nur, soweit die Schulbiografie einen Grund gibt "
+    "(keine Landesregel zur Klasse gefunden)"
+)
 
 DERIVED_FACTS: tuple[Fact, ...] = (
     Fact(
@@ -301,27 +417,92 @@ DERIVED_FACTS: tuple[Fact, ...] = (
     Fact(
         _spec("school_year_end", "date", "Ende des laufenden Schuljahres"),
         "derived",
-        "31. Juli, an dem das laufende Schuljahr endet.",
+        "31. Juli, an dem das Schuljahr des Bezugsdatums endet.",
         (_SY,),
     ),
     Fact(
-        _spec("stichtag_date", "date", "Stichtag (30.09.) des laufenden Schuljahres"),
+        _spec("admission_year_start", "date", "Beginn des Schuljahres der Aufnahme"),
         "derived",
-        "30. September des Jahres, in dem das laufende Schuljahr beginnt.",
+        "1. August des Schuljahres, für das die Empfehlung gilt: das laufende Schuljahr, ab "
+        "'next_school_year_from' (Standard 01.06.) das kommende.",
+        (_SY, _ADMISSION),
+    ),
+    Fact(
+        _spec("for_next_school_year", "bool", "Empfehlung für das kommende Schuljahr"),
+        "derived",
+        "Die Beratung liegt ab 'next_school_year_from' (Standard 01.06.) im Schuljahr: die "
+        "Empfehlung gilt für das kommende Schuljahr.",
+        (_ADMISSION,),
+    ),
+    Fact(
+        _spec("admission_year_end", "date", "Ende des Schuljahres der Aufnahme"),
+        "derived",
+        "31. Juli, an dem das Schuljahr der Aufnahme endet.",
+        (_SY,),
+    ),
+    Fact(
+        _spec("admission_school_year", "text", "Schuljahr der Aufnahme (z. B. 2025/26)"),
+        "derived",
+        "Das Schuljahr, für das die Empfehlung gilt, als Text „2025/26“.",
+        (_SY, _ADMISSION),
+    ),
+    Fact(
+        _spec("admission_date", "date", "Tag der Aufnahme (frühestens)"),
+        "derived",
+        "Das Bezugsdatum; gilt die Empfehlung für das kommende Schuljahr, dessen erster Tag.",
+        (_ADMISSION,),
+    ),
+    Fact(
+        _spec("admission_age", "int", "Alter bei der Aufnahme", low=0, high=40),
+        "derived",
+        "Vollendete Lebensjahre am Tag der Aufnahme.",
+        (_AGE,),
+    ),
+    Fact(
+        _spec("admission_age_months", "int", "Alter bei der Aufnahme in Monaten", low=0, high=480),
+        "derived",
+        "Vollendete Lebensmonate am Tag der Aufnahme (15 Jahre und 6 Monate = 186); für "
+        "Altersgrenzen mit Monaten.",
+        (_AGE,),
+    ),
+    Fact(
+        _spec(
+            "admission_phase",
+            "enum",
+            "Abschnitt der Schulpflicht am Tag der Aufnahme",
+            ("before_start", "vollzeit", "sek2", "ended"),
+        ),
+        "derived",
+        "Wie schulpflicht_phase, aber am Tag der Aufnahme: wer dann nicht (mehr) schulpflichtig "
+        "ist, bekommt keine Schulstufe.",
+        ("SchulG NRW §§ 35, 37, 38", _ADMISSION),
+    ),
+    Fact(
+        _spec("stichtag_date", "date", "Stichtag (30.09.) des Schuljahres der Aufnahme"),
+        "derived",
+        "30. September des Jahres, in dem das Schuljahr der Aufnahme beginnt.",
         (_SP,),
     ),
     Fact(
         _spec("age_on_stichtag", "int", "Alter am Stichtag", low=0, high=40),
         "derived",
-        "Vollendete Lebensjahre am Stichtag des laufenden Schuljahres; wer am 30.09. Geburtstag "
-        "hat, zählt mit dem neuen Alter.",
+        "Vollendete Lebensjahre am Stichtag des Schuljahres der Aufnahme; wer am 30.09. "
+        "Geburtstag hat, zählt mit dem neuen Alter.",
+        (_SP,),
+    ),
+    Fact(
+        _spec("age_on_stichtag_months", "int", "Alter am Stichtag in Monaten", low=0, high=480),
+        "derived",
+        "Vollendete Lebensmonate am Stichtag des Schuljahres der Aufnahme; für Altersgrenzen "
+        "mit Monaten.",
         (_SP,),
     ),
     Fact(
         _spec("age_grade", "int", "Altersstufe (Klasse nach dem Alter)", low=-5, high=35),
         "derived",
-        "Alter am Stichtag minus 5: mit 6 Jahren am Stichtag Klasse 1.",
-        (_SP, "nrw-rules.md §7.1 [C]"),
+        "Alter am Stichtag des Schuljahres der Aufnahme minus 5: mit 6 Jahren am Stichtag "
+        "Klasse 1.",
+        (_SP, _AGE_GRADE),
     ),
     Fact(
         _spec("schulpflicht_start", "date", "Beginn der Schulpflicht"),
@@ -330,11 +511,19 @@ DERIVED_FACTS: tuple[Fact, ...] = (
         (_SP,),
     ),
     Fact(
+        _spec("early_admission_start", "date", "Vorzeitige Aufnahme möglich zum"),
+        "derived",
+        "1. August ein Jahr vor dem Beginn der Schulpflicht, wenn er der nächste Schuljahresbeginn "
+        "ab dem Tag der Aufnahme ist: nur dann ist eine vorzeitige Aufnahme auf Antrag noch "
+        "möglich (sie geschieht zu Beginn eines Schuljahres); sonst leer.",
+        ("SchulG NRW § 35 Abs. 2 („zu Beginn des Schuljahres“)",),
+    ),
+    Fact(
         _spec("vollzeit_end", "date", "Ende der (gedachten) Vollzeitschulpflicht"),
         "derived",
         "31. Juli nach zehn Schuljahren, gezählt ab dem Beginn der Schulpflicht, als wäre das "
         "Kind in NRW eingeschult worden.",
-        ("SchulG NRW § 37 Abs. 1", "nrw-rules.md §7.2 [C]"),
+        ("SchulG NRW § 37 Abs. 1", _FICTIVE),
     ),
     Fact(
         _spec("sek2_end", "date", "Ende der Schulpflicht in der Sekundarstufe II"),
@@ -360,20 +549,21 @@ DERIVED_FACTS: tuple[Fact, ...] = (
         "derived",
         "Ein Ausbildungsvertrag begann vor Vollendung des 21. Lebensjahres; ohne "
         "Ausbildungsbeginn: nein.",
-        ("SchulG NRW § 38 Abs. 3",),
+        ("SchulG NRW § 38 Abs. 2",),
     ),
     Fact(
-        _spec("turns_16_this_school_year", "bool", "Wird im laufenden Schuljahr 16"),
+        _spec("turns_16_this_school_year", "bool", "Erreicht im Schuljahr der Aufnahme die Grenze"),
         "derived",
-        "Der Geburtstag zum Alter 'sek2_boundary_age' (Standard 16) liegt im laufenden Schuljahr.",
-        ("nrw-rules.md §7.2 [B/C]",),
+        "Das Alter 'sek2_boundary_age' (Standard 16 Jahre) wird im Schuljahr der Aufnahme "
+        "erreicht, nach dem Tag der Aufnahme.",
+        ("[C] Auslegung: Grenzfall, wenn nur noch etwa ein Jahr Sek. I bliebe",),
     ),
     Fact(
         _spec("fictive_vollzeit_ongoing", "bool", "Gedachte Vollzeitschulpflicht läuft noch"),
         "derived",
-        "Das Bezugsdatum liegt zwischen Beginn der Schulpflicht und dem Ende der "
+        "Der Tag der Aufnahme liegt zwischen Beginn der Schulpflicht und dem Ende der "
         "gedachten zehn Vollzeitschuljahre.",
-        ("SchulG NRW § 37 Abs. 1", "nrw-rules.md §7.2 [C]"),
+        ("SchulG NRW § 37 Abs. 1", _FICTIVE),
     ),
     Fact(
         _spec(
@@ -385,18 +575,19 @@ DERIVED_FACTS: tuple[Fact, ...] = (
         ),
         "derived",
         "(Altersstufe − 1) − Schulbesuchsjahre; leer, wenn die Schuljahre unbekannt sind.",
-        ("nrw-rules.md §7.3 [C]",),
+        (_GRADES_BELOW,),
     ),
     Fact(
         _spec(
             "months_into_school_year",
             "int",
-            "Volle Monate seit Beginn des Schuljahres",
+            "Volle Monate seit Beginn des Schuljahres der Aufnahme",
             low=0,
             high=11,
         ),
         "derived",
-        "Vollendete Monate seit dem 1. August.",
+        "Vollendete Monate vom 1. August des Schuljahres der Aufnahme bis zum Tag der Aufnahme "
+        "(0, wenn die Empfehlung für das kommende Schuljahr gilt).",
         (_SY,),
     ),
     Fact(
@@ -425,7 +616,7 @@ DERIVED_FACTS: tuple[Fact, ...] = (
         "derived",
         "Ein Abschluss der Sek. I, der Sek. II oder ein beruflicher Abschluss aus "
         "einem anderen Land als Deutschland.",
-        ("nrw-rules.md §5.4 [A]",),
+        ("Bezirksregierung Düsseldorf, Zeugnisanerkennung (brd.nrw.de) [A]",),
     ),
     Fact(
         _spec("grade_options_primar", "list", "Mögliche Klassen in der Primarstufe"),
@@ -433,16 +624,20 @@ DERIVED_FACTS: tuple[Fact, ...] = (
         "Altersstufe und so viele Klassen darunter, wie die Schulbiografie begründet "
         "(fehlende Schuljahre oder Unterbrechung, höchstens 'max_grade_below_age'; unbekannte "
         "Schuljahre: 'max_grade_below_age'), begrenzt auf 1–4.",
-        ("nrw-rules.md §7.3 [C]", "Entscheidung L2 (docs/internal/facts-requests.md)"),
+        (_GRADES_BELOW,),
     ),
     Fact(
         _spec("grade_options_sek1", "list", "Mögliche Klassen in der Sekundarstufe I"),
         "derived",
         "Wie grade_options_primar, begrenzt auf 5–10: nie aus dem Alter der Sek. I in die "
         "Grundschule.",
-        ("nrw-rules.md §7.3 [C]", "Entscheidung L2 (docs/internal/facts-requests.md)"),
+        (_GRADES_BELOW,),
     ),
 )
+
+#: Age facts counted in months: an age parameter with months (``{years: 15, months: 6}``)
+#: compares with these; with the facts in whole years only when it has no months.
+AGE_MONTH_FACTS = frozenset({"admission_age_months", "age_on_stichtag_months"})
 
 
 # ---------------------------------------------------------------------------------------------
@@ -531,7 +726,7 @@ OUTPUT_DERIVED_FACTS: tuple[Fact, ...] = (
         "output",
         "Die Familie wünscht eine Schulform, und sie ist nicht die erste der Empfehlung (auch "
         "wenn keine Schulform empfohlen wird).",
-        ("nrw-rules.md §9.6 (FAMILY_WISH_CHECK)",),
+        ("[C] Auslegung: Abgleich von Wunsch und Empfehlung (FAMILY_WISH_CHECK)",),
     ),
 )
 
@@ -549,27 +744,38 @@ PARAM_PREFIX = "param."
 
 
 def parameter_facts(values: Mapping[str, Any]) -> dict[str, Fact]:
-    """Every parameter of a rule set as a fact ``param.<name>`` (a constant of the rule set)."""
+    """Every parameter of a rule set as a fact ``param.<name>`` (a constant of the rule set).
+
+    An age parameter (:class:`Age`) is a number of months.
+    """
     found: dict[str, Fact] = {}
     for name, value in values.items():
         kind: Kind = "text"
+        label = f"Parameter {name}"
         if isinstance(value, bool):
             kind = "bool"
         elif isinstance(value, int):
             kind = "int"
+        elif isinstance(value, Age):
+            kind, label = "int", f"Parameter {name} (in Monaten)"
         elif isinstance(value, list | tuple):
             kind = "list"
-        spec = _spec(f"{PARAM_PREFIX}{name}", kind, f"Parameter {name}")
+        spec = _spec(f"{PARAM_PREFIX}{name}", kind, label)
         found[spec.name] = Fact(spec, "parameter", "Wert aus ruleset.yaml (Kreise: offene Werte).")
     return found
 
 
 def parameter_values(values: Mapping[str, Any]) -> dict[str, Any]:
-    """The facts of :func:`parameter_facts` with their values (lists as tuples)."""
-    return {
-        f"{PARAM_PREFIX}{name}": tuple(value) if isinstance(value, list) else value
-        for name, value in values.items()
-    }
+    """The facts of :func:`parameter_facts` with their values (lists as tuples, ages in months)."""
+    return {f"{PARAM_PREFIX}{name}": _fact_value(value) for name, value in values.items()}
+
+
+def _fact_value(value: Any) -> Any:
+    if isinstance(value, list):
+        return tuple(value)
+    if isinstance(value, Age):
+        return value.total_months
+    return value
 
 
 def output_facts(flags: Iterable[str] = ()) -> tuple[Fact, ...]:
@@ -688,16 +894,55 @@ def _short_stay(intake: Intake, day: dt.date, years: int) -> bool | None:
     return None
 
 
+def admission_year_start(day: dt.date, params: Parameters) -> dt.date:
+    """The first day of the school year the recommendation is for (see the module docstring).
+
+    From ``next_school_year_from`` (a day between 1 January and 31 July) to the end of the
+    school year it is the coming school year; a value from ``08-01`` on never switches.
+    """
+    first = school_year_start(day, params.school_year_start)
+    switch = params.next_school_year_from
+    if switch < params.school_year_start and day >= dt.date(first.year + 1, *switch):
+        return dt.date(first.year + 1, *params.school_year_start)
+    return first
+
+
+def early_admission_start(start: dt.date, admission: dt.date, params: Parameters) -> dt.date | None:
+    """The start of the school year before ``start`` when an early admission (§ 35 Abs. 2) is
+    still possible from ``admission``, else None.
+
+    A Kann-Kind is admitted "zu Beginn des Schuljahres": the option exists only when the next
+    school-year start on or after the admission date is exactly the year before the Schulpflicht
+    begins. After 1 August a child who becomes schulpflichtig on the next 1 August anyway has no
+    option left.
+    """
+    early = dt.date(start.year - 1, *params.school_year_start)
+    next_start = school_year_start(admission, params.school_year_start)
+    if next_start < admission:
+        next_start = dt.date(next_start.year + 1, *params.school_year_start)
+    return early if early == next_start else None
+
+
 #: Derived facts that depend only on the birth date, the reference date and the parameters.
 DATE_FACTS = frozenset(
     {
         "age",
         "school_year_start",
         "school_year_end",
+        "admission_year_start",
+        "for_next_school_year",
+        "admission_year_end",
+        "admission_school_year",
+        "admission_date",
+        "admission_age",
+        "admission_age_months",
+        "admission_phase",
         "stichtag_date",
         "age_on_stichtag",
+        "age_on_stichtag_months",
         "age_grade",
         "schulpflicht_start",
+        "early_admission_start",
         "vollzeit_end",
         "sek2_end",
         "schulpflicht_phase",
@@ -711,28 +956,39 @@ DATE_FACTS = frozenset(
 def date_values(birth: dt.date, day: dt.date, params: Parameters) -> dict[str, Any]:
     """The facts of :data:`DATE_FACTS` for a birth date on ``day``."""
     first = school_year_start(day, params.school_year_start)
-    last = dt.date(first.year + 1, *params.school_year_start) - dt.timedelta(days=1)
-    stichtag = dt.date(first.year, *params.stichtag)
+    admission_first = admission_year_start(day, params)
+    admission_last = dt.date(admission_first.year + 1, *params.school_year_start) - dt.timedelta(1)
+    admission = max(day, admission_first)
+    stichtag = dt.date(admission_first.year, *params.stichtag)
     on_stichtag = completed_years(birth, stichtag)
-    age_grade = on_stichtag - 5
     start = schulpflicht_start(birth, params)
     vollzeit = vollzeit_end(start, params)
     sek2 = sek2_end(birth, params)
-    boundary = anniversary(birth, params.sek2_boundary_age)
+    boundary = params.sek2_boundary_age.reached(birth)
     return {
         "age": completed_years(birth, day),
         "school_year_start": first,
-        "school_year_end": last,
+        "school_year_end": dt.date(first.year + 1, *params.school_year_start) - dt.timedelta(1),
+        "admission_year_start": admission_first,
+        "for_next_school_year": admission_first > first,
+        "admission_year_end": admission_last,
+        "admission_school_year": f"{admission_first.year}/{(admission_first.year + 1) % 100:02d}",
+        "admission_date": admission,
+        "admission_age": completed_years(birth, admission),
+        "admission_age_months": months_between(birth, admission),
+        "admission_phase": phase(admission, start, vollzeit, sek2),
         "stichtag_date": stichtag,
         "age_on_stichtag": on_stichtag,
-        "age_grade": age_grade,
+        "age_on_stichtag_months": months_between(birth, stichtag),
+        "age_grade": on_stichtag - 5,
         "schulpflicht_start": start,
+        "early_admission_start": early_admission_start(start, admission, params),
         "vollzeit_end": vollzeit,
         "sek2_end": sek2,
         "schulpflicht_phase": phase(day, start, vollzeit, sek2),
-        "turns_16_this_school_year": first <= boundary <= last,
-        "fictive_vollzeit_ongoing": start <= day <= vollzeit,
-        "months_into_school_year": months_between(first, day),
+        "turns_16_this_school_year": admission < boundary <= admission_last,
+        "fictive_vollzeit_ongoing": start <= admission <= vollzeit,
+        "months_into_school_year": months_between(admission_first, admission),
     }
 
 

@@ -59,7 +59,7 @@ class _Model(BaseModel):
 
 
 class ParameterModel(_Model):
-    value: bool | int | str | list[str]
+    value: bool | int | str | list[str] | dict[str, Any]
     label: str | None = None
     source: Sources | None = None
     open: bool = False
@@ -85,6 +85,7 @@ class RuleModel(_Model):
     discretion: bool = False
     valid_from: IsoDate | None = None
     valid_until: IsoDate | None = None
+    review_by: IsoDate | None = None
     when: Any = None
     then: dict[str, Any] = Field(default_factory=dict)
     because: str
@@ -422,14 +423,35 @@ def _declare_parameter(
     if not sources:
         problems.add(source, path, "SE-R004", f"Parameter '{name}' hat keine Quelle ('source')")
     required = facts_mod.REQUIRED_PARAMETERS.get(name)
-    if required is not None:
-        message = facts_mod.check_parameter(required, decl.value)
+    is_age = required is not None and required.kind == "age"
+    value = _parameter_value(name, decl.value, is_age, source, path, problems)
+    if value is None:
+        value = _UNREADABLE_AGE
+    elif required is not None:
+        message = facts_mod.check_parameter(required, value)
         if message:
             problems.add(source, (*path, "value"), "SE-R012", f"Parameter '{name}': {message}")
     label = decl.label or (required.label if required else name)
     merged.parameters[name] = Parameter(
-        name, decl.value, label, sources, decl.open, layer.id, source.where(path)
+        name, value, label, sources, decl.open, layer.id, source.where(path)
     )
+
+
+def _parameter_value(
+    name: str, raw: Any, is_age: bool, source: _Source, path: Path_, problems: Problems
+) -> Any:
+    """The value of a parameter; ``{years: 15, months: 6}`` (and any value of an age
+    parameter) becomes an :class:`~seiteneinsteiger.rules.facts.Age`, checked at FILE:LINE."""
+    if not isinstance(raw, dict) and not is_age:
+        return raw
+    age = facts_mod.parse_age(raw)
+    if isinstance(age, str):
+        problems.add(source, (*path, "value"), "SE-R012", f"Parameter '{name}': {age}")
+        return None
+    return age
+
+
+_UNREADABLE_AGE = facts_mod.Age(0)  # stands in for a refused age, so that no error follows from it
 
 
 def _set_parameter(
@@ -442,16 +464,22 @@ def _set_parameter(
 ) -> None:
     source = layer.header_source
     path: Path_ = ("parameters", name)
-    if type(decl.value) is not type(existing.value):
+    is_age = isinstance(existing.value, facts_mod.Age)
+    value = _parameter_value(name, decl.value, is_age, source, path, problems)
+    if value is None:
+        value = existing.value
+    elif type(value) is not type(existing.value):
         problems.add(
             source,
             (*path, "value"),
             "SE-R012",
             f"Parameter '{name}' erwartet denselben Typ wie im Regelsatz "
-            f"'{existing.declared_in}' ({existing.value!r})",
+            f"'{existing.declared_in}' ({_shown(existing.value)})",
         )
     required = facts_mod.REQUIRED_PARAMETERS.get(name)
-    message = facts_mod.check_parameter(required, decl.value) if required else None
+    message = None
+    if required is not None and value is not existing.value:
+        message = facts_mod.check_parameter(required, value)
     if message:
         problems.add(source, (*path, "value"), "SE-R012", f"Parameter '{name}': {message}")
     sources = _sources(decl.source)
@@ -471,7 +499,7 @@ def _set_parameter(
         )
     merged.parameters[name] = Parameter(
         name,
-        decl.value,
+        value,
         existing.label,
         sources or existing.sources,
         True,
@@ -481,6 +509,10 @@ def _set_parameter(
         source.where(path),
         existing.value,
     )
+
+
+def _shown(value: Any) -> str:
+    return str(value) if isinstance(value, facts_mod.Age) else repr(value)
 
 
 _FLAG_CODE = re.compile(r"^[A-Z][A-Z0-9_]{1,59}$")
@@ -495,8 +527,8 @@ def _merge_flags(layer: _Layer, merged: _Merged, problems: Problems) -> None:
                 source,
                 path,
                 "SE-R017",
-                f"Hinweis '{code}' gehört zum Katalog (nrw-rules.md §9.6) und darf nicht "
-                "neu definiert werden",
+                f"Hinweis '{code}' gehört zum Hinweiskatalog des Landes (rules show) und darf "
+                "nicht neu definiert werden",
                 key=True,
             )
         elif code in merged.flag_origin:
@@ -668,12 +700,18 @@ def _apply_overrides(
                 f"Parameter '{name}' ist {state} und kann im Testfall nicht gesetzt werden",
             )
             continue
+        if isinstance(existing.value, facts_mod.Age) or isinstance(value, dict):
+            age = facts_mod.parse_age(value)
+            value = age if isinstance(existing.value, facts_mod.Age) else value
+            if isinstance(age, str):
+                problems.plain(file, "SE-R012", f"Parameter '{name}': {age}")
+                continue
         if type(value) is not type(existing.value):
             problems.plain(
                 file,
                 "SE-R012",
                 f"Parameter '{name}' erwartet denselben Typ wie "
-                f"im Regelsatz ({existing.value!r}), nicht {value!r}",
+                f"im Regelsatz ({_shown(existing.value)}), nicht {_shown(value)}",
             )
             continue
         merged.parameters[name] = Parameter(
@@ -748,6 +786,10 @@ class _Compiler:
             )
             return None
         value = self.parameters[name]
+        if isinstance(value, facts_mod.Age):
+            value = self._age_operand(name, value, source, path)
+            if value is None:
+                return None
         shift = 0
         for key, sign in (("plus", 1), ("minus", -1)):
             amount = ref.get(key)
@@ -770,6 +812,25 @@ class _Compiler:
                 return None
             return value + shift
         return value
+
+    def _age_operand(
+        self, name: str, age: facts_mod.Age, source: _Source, path: Path_
+    ) -> int | None:
+        """An age parameter as months for an age in months, as years for any other field."""
+        field = next((p for p in reversed(path) if p in self.catalogue), None)
+        if field in facts_mod.AGE_MONTH_FACTS:
+            return age.total_months
+        if not age.months and field is not None:
+            return age.years
+        months = ", ".join(sorted(facts_mod.AGE_MONTH_FACTS))
+        self.problems.add(
+            source,
+            (*path, "param"),
+            "SE-R009",
+            f"Parameter '{name}' ist ein Alter mit Monaten ({age}); bitte mit einer Angabe in "
+            f"Monaten vergleichen ({months})",
+        )
+        return None
 
     # -- conditions ------------------------------------------------------------------------
 
@@ -940,7 +1001,7 @@ def _check_output_value(spec: facts_mod.OutputSpec, value: Any) -> tuple[Any] | 
         normalised = tuple(dict.fromkeys(item[0] for item in checked if not isinstance(item, str)))
         if spec.name == "school_forms" and "foerderschule" in normalised:
             return (
-                "'foerderschule' wird bei der Erstberatung nie empfohlen (§ 18 AO-SF: fehlende "
+                "'foerderschule' wird bei der Erstberatung nie empfohlen (AO-SF: fehlende "
                 "Deutschkenntnisse begründen keinen sonderpädagogischen Unterstützungsbedarf); "
                 "bitte stattdessen den Hinweis AOSF_CHECK setzen"
             )
@@ -1038,6 +1099,7 @@ def _compile_rule(
         overridable=model.overridable,
         valid_from=model.valid_from,
         valid_until=model.valid_until,
+        review_by=model.review_by,
         replaces=replaced.model.id if replaced else None,
         replaced_ruleset=replaced.ruleset if replaced else None,
         replaced_where=replaced.source.where(replaced.path) if replaced else None,

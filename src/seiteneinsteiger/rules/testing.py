@@ -74,7 +74,9 @@ class CaseModel(_Model):
     interpretation: str | None = None
     district: str | None = None
     ruleset: str | None = None
-    parameters: dict[str, bool | int | str | list[str]] = Field(default_factory=dict)
+    parameters: dict[str, bool | int | str | list[str] | dict[str, int]] = Field(
+        default_factory=dict
+    )
     intake: dict[str, Any] = Field(default_factory=dict)
     expect: dict[str, Any]
 
