@@ -40,6 +40,16 @@ class Residence(StrEnum):
     state_facility = "state_facility"
 
 
+class ResidenceBasis(StrEnum):
+    """Aufenthaltsgrundlage: sensitive, asked by the counsellor only, never exported to a school."""
+
+    asylum_applicant = "asylum_applicant"  # Asylantrag gestellt, Aufenthaltsgestattung
+    temporary_protection = "temporary_protection"  # § 24 AufenthG, vorübergehender Schutz
+    eu_citizen = "eu_citizen"  # EU-/EWR-Freizügigkeit
+    tolerated = "tolerated"  # Duldung / ausreisepflichtig
+    other = "other"  # anderer Aufenthaltstitel / deutsche Staatsangehörigkeit
+
+
 class Relation(StrEnum):
     mother = "mother"
     father = "father"
