@@ -129,9 +129,13 @@ def _boolean(form: Form, raw: Any) -> Parsed:
     return Parsed(error="boolean")
 
 
-def parse_yes_no(form: Form, raw: Any) -> Parsed:
-    """A tick box: yes (``ja``, ``x``, ``✓``, the form's word for yes), no, or empty."""
-    if raw is None or (isinstance(raw, str) and not raw.strip()):
+_EMPTY_BOXES = ("☐", "□", "❏")
+
+
+def parse_tick(form: Form, raw: Any) -> Parsed:
+    """A tick box: ticked (``☒``, ``x``, ``✓``, the form's word for yes), not ticked (``☐``, empty,
+    the word for no), or a mistake."""
+    if raw is None or (isinstance(raw, str) and raw.strip() in ("", *_EMPTY_BOXES)):
         return Parsed()
     return _boolean(form, raw)
 
