@@ -36,7 +36,7 @@ from seiteneinsteiger.forms.engine import (
     visible_questions,
 )
 from seiteneinsteiger.forms.model import Form, QuestionSpec, SectionSpec, pick
-from seiteneinsteiger.forms.values import show
+from seiteneinsteiger.forms.values import bilingual, show
 
 Ask = Callable[[str], str]
 Say = Callable[[str], None]
@@ -226,15 +226,9 @@ class Questionnaire:
             if other != pick(question.label, "de"):
                 self.say(f"     {other}")
         if question.list_name:
+            shown_in = "de" if question.counsellor_only else language
             for number, choice in enumerate(form.choices(question), start=1):
-                german = pick(choice.label, "de")
-                other = pick(choice.label, language)
-                both = (
-                    german
-                    if other == german or question.counsellor_only
-                    else (f"{german} / {other}")
-                )
-                self.say(f"  {number:>2}  {both}  [{choice.code}]")
+                self.say(f"  {number:>2}  {bilingual(choice.label, shown_in)}  [{choice.code}]")
         hint = _TYPE_HINTS[question.type]
         current = self.answers.get(question.name)
         if current is not None:

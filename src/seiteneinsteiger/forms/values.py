@@ -158,10 +158,15 @@ def _build_yes_no(form: Form) -> tuple[frozenset[str], frozenset[str]]:
 
 
 def bilingual(labels: dict[str, str] | Any, language: str) -> str:
-    """``Deutsch / Sprache`` as the Excel dropdowns show it; German alone for ``de``."""
+    """``Deutsch / Sprache`` as the Excel dropdowns show it; German alone for ``de``, the
+    translation alone when it begins with the German term ("Jugendamt (…)")."""
     german = pick(labels, "de")
     other = pick(labels, language)
-    return german if language == "de" or other == german else f"{german} / {other}"
+    if language == "de" or other == german:
+        return german
+    if other.startswith((f"{german} ", f"{german}:")):
+        return other
+    return f"{german} / {other}"
 
 
 def _choice(
