@@ -27,7 +27,7 @@ from openpyxl import load_workbook
 from seiteneinsteiger.forms.check import load_form
 from seiteneinsteiger.forms.engine import answers_from_intake
 from seiteneinsteiger.forms.excel_import import import_workbook
-from seiteneinsteiger.forms.template import write_template
+from seiteneinsteiger.forms.template import Codes, write_template
 from seiteneinsteiger.intake_io import load_intake_file
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -43,13 +43,14 @@ def main(argv: list[str]) -> int:
     answers = [answers_from_intake(form, intake) for intake in intakes if intake is not None]
     languages = form.languages
 
+    key = b"benchmark-key-not-secret-0123456"
     start = time.perf_counter()
-    templates: dict[str, bytes] = {}
+    templates: dict[str, tuple[bytes, Codes]] = {}
     for index in range(count):
         language = languages[index % len(languages)]
         buffer = io.BytesIO()
-        write_template(form, language, buffer)
-        templates.setdefault(language, buffer.getvalue())
+        codes = write_template(form, language, buffer, key=key, copy="counsellor")
+        templates.setdefault(language, (buffer.getvalue(), codes))
     written = time.perf_counter() - start
 
     with tempfile.TemporaryDirectory() as directory:
@@ -58,14 +59,14 @@ def main(argv: list[str]) -> int:
         for index in range(count):
             language = languages[index % len(languages)]
             path = Path(directory) / f"form-{index:03d}.xlsx"
-            _fill(form, templates[language], answers[index % len(answers)], path)
+            _fill(form, *templates[language], answers[index % len(answers)], path)
             paths.append(path)
         filled = time.perf_counter() - start
 
         start = time.perf_counter()
         failed = 0
         for path in paths:
-            result = import_workbook(path, form, today=dt.date(2026, 1, 15))
+            result = import_workbook(path, form, today=dt.date(2026, 1, 15), key=key)
             failed += not result.ok
         imported = time.perf_counter() - start
 
@@ -81,23 +82,18 @@ def main(argv: list[str]) -> int:
     return 1 if failed else 0
 
 
-def _fill(form: Any, template: bytes, answers: dict[str, Any], path: Path) -> None:
+def _fill(form: Any, template: bytes, codes: Codes, answers: dict[str, Any], path: Path) -> None:
     workbook = load_workbook(io.BytesIO(template))
-    codes = workbook["_codes"]
-    column = str(codes["B5"].value)
-    sheet = workbook["Formular"]
-    for row in codes.iter_rows(min_row=9, values_only=True):
-        if not row[0]:
-            continue
-        question = form.by_name[str(row[2])]
+    for sheet_name, row, _number, name, choice in codes.rows:
+        question = form.by_name[name]
         value = answers.get(question.name)
         if value is None:
             continue
-        cell = sheet[f"{column}{row[0]}"]
+        cell = workbook[sheet_name][f"{codes.answer_columns[sheet_name]}{row}"]
         if question.type == "select_multiple":
-            if row[3] and row[3] in value:
+            if choice and choice in value:
                 cell.value = "x"
-        elif not row[3]:
+        elif not choice:
             cell.value = value
     workbook.save(path)
 

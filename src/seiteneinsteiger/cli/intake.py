@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -18,6 +19,10 @@ from seiteneinsteiger.cli.output import (
     reported_errors,
     show_problem,
 )
+
+if TYPE_CHECKING:  # pragma: no cover
+    from seiteneinsteiger.forms.drafts import Draft
+    from seiteneinsteiger.forms.model import Form
 
 app = typer.Typer(
     name="intake",
@@ -110,8 +115,10 @@ def new(
     """Ein Intake im Terminal erfassen: Frage für Frage, mit Prüfung jeder Antwort.
 
     ':z' geht zur vorigen Frage zurück, '?' zeigt den Hinweis, Enter behält eine Antwort.
-    Am Ende steht eine Zusammenfassung zum Bestätigen; gespeichert wird nur für Sie lesbar.
-    Strg-C fragt, ob die Eingaben verworfen werden sollen.
+    Fragen, die nach früheren Antworten nicht passen, werden übersprungen; Widersprüche
+    erscheinen sofort. Nach jeder Antwort wird ein Entwurf gespeichert (nur für Sie lesbar);
+    Strg-C unterbricht, der nächste Aufruf bietet an, den Entwurf fortzusetzen. Am Ende steht
+    eine Zusammenfassung zum Bestätigen; gespeichert wird nur für Sie lesbar.
 
     Beispiel: seiteneinsteiger intake new --lang ar -o amal.yaml
     """
@@ -119,8 +126,9 @@ def new(
         import datetime as dt
 
         from seiteneinsteiger.errors import UsageError
+        from seiteneinsteiger.forms import drafts
         from seiteneinsteiger.forms.check import load_form
-        from seiteneinsteiger.forms.interactive import Discarded, Interrupted, Questionnaire
+        from seiteneinsteiger.forms.interactive import Interrupted, Questionnaire, Stopped
         from seiteneinsteiger.fsutil import atomic_write
         from seiteneinsteiger.intake_yaml import intake_to_yaml
 
@@ -130,13 +138,6 @@ def new(
                 f"Sprache '{lang}' hat der Fragebogen nicht. Vorhanden: "
                 + ", ".join(form.languages)
             )
-        today = dt.date.today()
-        target = output or Path(_free_name(today.isoformat(), {p.name for p in Path().iterdir()}))
-        if target.exists() and not force:
-            raise UsageError(
-                f"{target} existiert bereits",
-                hint="Mit --force überschreiben oder mit -o einen anderen Namen wählen.",
-            )
 
         def ask(prompt: str) -> str:
             try:
@@ -145,17 +146,101 @@ def new(
                 raise Interrupted() from None
 
         try:
-            built = Questionnaire(form, lang, ask, out, today).run()
-        except Discarded:
-            err("Eingaben verworfen; es wurde nichts gespeichert.")
+            draft, lang, answers, visited = _draft_for(form, lang, output, ask)
+        except Interrupted:
+            err("Abgebrochen; es wurde nichts geändert.")
+            raise typer.Exit(130) from None
+        if output is None and draft.target:
+            output = Path(draft.target)
+        today = dt.date.today()
+        target = output or Path(_free_name(today.isoformat(), {p.name for p in Path().iterdir()}))
+        if target.exists() and not force:
+            raise UsageError(
+                f"{target} existiert bereits",
+                hint="Mit --force überschreiben oder mit -o einen anderen Namen wählen.",
+            )
+        current = draft
+
+        def keep(session: Questionnaire) -> None:
+            drafts.save(current, form, session.answers, session.visited)
+
+        session = Questionnaire(form, lang, ask, out, today, answers, visited, on_change=keep)
+        try:
+            built = session.run()
+        except Stopped:
+            if draft.path.exists():
+                err(
+                    "Unterbrochen. Die Antworten sind als Entwurf gespeichert (nur für Sie "
+                    "lesbar); 'seiteneinsteiger intake new' bietet an, ihn fortzusetzen."
+                )
+            else:
+                err("Unterbrochen; es gab noch keine Antwort, es wurde nichts gespeichert.")
             raise typer.Exit(130) from None
         assert built.intake is not None
         text = intake_to_yaml(built.intake)
         with atomic_write(target, force=force) as handle:
             handle.write(text.encode("utf-8"))
+        drafts.remove(draft)
         for problem in built.problems:
             err(f"Warnung: {'.'.join(str(p) for p in problem.path)}: {problem.message}")
         out(f"Gespeichert: {target} (nur für Sie lesbar).", fg="green")
+
+
+def _draft_for(
+    form: Form, lang: str, output: Path | None, ask: Callable[[str], str]
+) -> tuple[Draft, str, dict[str, Any], set[str]]:
+    """The draft this session writes to: a resumed one (with its language and answers) or a new
+    one, written with the first answer."""
+    import datetime as dt
+
+    from seiteneinsteiger.forms import drafts
+
+    draft = _choose_draft(ask)
+    if draft is None:
+        target = output.resolve() if output else None
+        return drafts.new_draft(form, lang, target, dt.datetime.now()), lang, {}, set()
+    answers, visited, dropped = drafts.restore(draft, form)
+    if dropped:
+        err(
+            f"Hinweis: {len(dropped)} Antworten des Entwurfs passen nicht mehr zum Fragebogen "
+            "und werden neu gefragt."
+        )
+    language = draft.language if draft.language in form.languages else lang
+    return draft, language, answers, visited
+
+
+def _choose_draft(ask: Callable[[str], str]) -> Draft | None:
+    """Offer the unfinished drafts: a number resumes one, ``v`` and a number deletes one, Enter
+    starts a new intake."""
+    from seiteneinsteiger.forms import drafts
+
+    found, broken = drafts.list_drafts()
+    for path in broken:
+        err(f"Hinweis: {path} ist kein lesbarer Entwurf und wird übergangen.")
+    while found:
+        out("Nicht abgeschlossene Entwürfe (nur für Sie lesbar):")
+        for number, draft in enumerate(found, start=1):
+            out(f"  {number}  {drafts.describe(draft)}")
+        answer = ask(
+            "Nummer = fortsetzen, 'v' und Nummer = Entwurf löschen (z. B. v1), "
+            "Enter = neues Intake: "
+        )
+        choice = answer.strip().lower()
+        if not choice:
+            return None
+        delete = choice.startswith("v")
+        digits = choice[1:].strip() if delete else choice
+        if not digits.isdigit() or not 1 <= int(digits) <= len(found):
+            out("Bitte eine Nummer aus der Liste, 'v' mit Nummer oder Enter.")
+            continue
+        chosen = found[int(digits) - 1]
+        if not delete:
+            return chosen
+        if ask(f"Entwurf {digits} endgültig löschen? (j/n) ").strip().lower() in ("j", "ja"):
+            drafts.remove(chosen)
+            found.remove(chosen)
+            out("Entwurf gelöscht.")
+    return None
 
 
 def _free_name(day: str, taken: set[str]) -> str:
@@ -184,6 +269,14 @@ def import_(
     form_file: FormFileOption = None,
     force: ForceOption = False,
     fmt: FormatOption = OutputFormat.text,
+    unverified: Annotated[
+        bool,
+        typer.Option(
+            "--unverified",
+            help="Auch Vorlagen einer anderen Installation einlesen (ihre Herkunft lässt sich "
+            "nicht prüfen; ihre Zeilen müssen genau zu diesem Fragebogen passen).",
+        ),
+    ] = False,
 ) -> None:
     """Ausgefüllte Excel-Vorlagen einlesen und je Formular eine Intake-Datei schreiben.
 
@@ -199,12 +292,14 @@ def import_(
         from seiteneinsteiger.errors import Problem, SeiteneinsteigerError, UsageError
         from seiteneinsteiger.forms.check import load_form
         from seiteneinsteiger.forms.excel_import import import_workbook
+        from seiteneinsteiger.forms.signing import installation_key
         from seiteneinsteiger.fsutil import atomic_write
         from seiteneinsteiger.intake_yaml import intake_to_yaml
 
         if not output_dir.is_dir():
             raise UsageError(f"Verzeichnis {output_dir} existiert nicht")
         form = load_form(form_file)
+        key = installation_key()
         today = dt.date.today()
         results: list[dict[str, object]] = []
         used: set[str] = set()
@@ -214,7 +309,9 @@ def import_(
             problems: list[Problem]
             written: Path | None = None
             try:
-                result = import_workbook(path, form, today=today, display=shown)
+                result = import_workbook(
+                    path, form, today=today, display=shown, key=key, unverified=unverified
+                )
                 problems = result.problems
                 if result.ok and result.intake is not None:
                     name = path.stem

@@ -182,7 +182,9 @@ def _label_maps(form: Form) -> Iterator[tuple[tuple[str | int, ...], Mapping[str
     file = form.file
     yield ("settings", "title"), file.settings.title
     for key in type(file.texts).model_fields:
-        yield ("texts", key), getattr(file.texts, key)
+        labels = getattr(file.texts, key)
+        if labels is not None:
+            yield ("texts", key), labels
     for section in form.sections:
         yield (*section.path, "title"), section.title
     for question in form.questions:
@@ -491,7 +493,9 @@ def _family_texts(
     file = form.file
     yield ("settings", "title"), file.settings.title, "settings.title"
     for key in type(file.texts).model_fields:
-        yield ("texts", key), getattr(file.texts, key), f"texts.{key}"
+        labels = getattr(file.texts, key)
+        if labels is not None:
+            yield ("texts", key), labels, f"texts.{key}"
     family_lists: set[str] = set()
     for section in form.sections:
         if section.audience == "family":

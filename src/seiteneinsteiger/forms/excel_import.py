@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,13 +26,24 @@ from seiteneinsteiger import xlsx_guard
 from seiteneinsteiger.errors import FormError, Problem, SeiteneinsteigerError
 from seiteneinsteiger.forms.engine import (
     build_intake,
+    default_value,
     hidden_value,
     validate_value,
     visible_questions,
 )
 from seiteneinsteiger.forms.model import Form, QuestionSpec, pick
-from seiteneinsteiger.forms.template import CODES_MAGIC, CODES_SHEET, Codes
-from seiteneinsteiger.forms.values import parse, parse_yes_no
+from seiteneinsteiger.forms.signing import installation_key, key_id
+from seiteneinsteiger.forms.template import (
+    BOOLEAN_CHOICES,
+    CODES_FIRST_ROW,
+    CODES_FORMAT,
+    CODES_MAGIC,
+    CODES_SHEET,
+    COPIES,
+    Codes,
+    expected_codes,
+)
+from seiteneinsteiger.forms.values import parse, parse_tick
 from seiteneinsteiger.models.intake import Intake
 from seiteneinsteiger.xlsx_guard import Limits, Wording
 
@@ -79,15 +91,32 @@ def import_workbook(
     today: dt.date,
     display: str | None = None,
     limits: Limits = _DEFAULT_LIMITS,
+    key: bytes | None = None,
+    unverified: bool = False,
 ) -> ImportResult:
     """Read one filled template. Refusals of the whole file raise :class:`FormError`; problems
-    of single answers come back in the result."""
+    of single answers come back in the result.
+
+    ``key`` is the installation key (default: this installation's). A template another
+    installation wrote cannot be verified; ``unverified`` reads it anyway, provided its codes
+    match the layout this form would have (with a warning).
+    """
     shown = display or str(path)
     ensure_safe_xml()
     precheck(path, shown, limits)
-    sheet_part = _sheet_parts(path, shown)
-    workbook_codes, rows = _read(path, shown, form, limits, sheet_part)
-    return _Reader(form, workbook_codes, rows, shown, today).run()
+    sheet_parts = _sheet_parts(path, shown)
+    verifier = _Verifier(form, key if key is not None else installation_key(), unverified)
+    workbook_codes, rows = _read(path, shown, verifier, limits, sheet_parts)
+    reader = _Reader(form, workbook_codes, rows, shown, today)
+    if verifier.foreign:
+        reader.problem(
+            None,
+            None,
+            "Vorlage einer anderen Installation (mit --unverified gelesen): ihre Codes stimmen "
+            "mit diesem Fragebogen überein, ihre Herkunft ist nicht geprüft",
+            "warning",
+        )
+    return reader.run()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -112,9 +141,9 @@ def _xml_refusal(shown: str, exc: Exception) -> SeiteneinsteigerError:
 
 
 def _read(
-    path: Path, shown: str, form: Form, limits: Limits, parts: dict[str, str]
-) -> tuple[Codes, dict[int, tuple[Any, ...]]]:
-    """The verified codes and the form sheet's rows (1-based row number -> cell values)."""
+    path: Path, shown: str, verifier: _Verifier, limits: Limits, parts: dict[str, str]
+) -> tuple[Codes, dict[str, dict[int, tuple[Any, ...]]]]:
+    """The verified codes and, per sheet, its rows (1-based row number -> cell values)."""
     from openpyxl import load_workbook
 
     if CODES_SHEET not in parts:
@@ -130,48 +159,87 @@ def _read(
         except Exception as exc:
             raise _xml_refusal(shown, exc) from None
         try:
-            codes = _codes(workbook, shown)
-            _check_codes(codes, form, shown, parts)
-            worksheet = workbook[codes.sheet]
-            worksheet.reset_dimensions()
-            width = "ABCDE".index(codes.answer_column) + 1
-            rows: dict[int, tuple[Any, ...]] = {}
-            iterator = worksheet.iter_rows(min_row=1, max_col=width, values_only=True)
-            for number, values in enumerate(itertools.islice(iterator, limits.max_rows + 1), 1):
-                if number > limits.max_rows:
-                    raise FormError(
-                        f"{shown}: Tabelle '{codes.sheet}' hat mehr als "
-                        f"{limits.max_rows} Zeilen; ein Formular ist viel kürzer"
-                    )
-                rows[number] = tuple(values)
+            codes, signature = _codes(workbook, shown)
+            verifier.check(codes, signature, shown, parts)
+            sheets = {
+                sheet: _sheet_rows(workbook[sheet], sheet, column, shown, limits)
+                for sheet, column in codes.answer_columns.items()
+            }
         except FormError:
             raise
         except Exception as exc:
             raise _xml_refusal(shown, exc) from None
         finally:
             workbook.close()
-    for cell in formulas[codes.sheet]:
-        match = _CELL.match(cell)
-        if match and match.group(1) == codes.answer_column:
-            row = int(match.group(2))
-            rows[row] = (*rows.get(row, ())[: width - 1], _Formula())
-    return codes, rows
+    for sheet, column in codes.answer_columns.items():
+        width = "ABCD".index(column) + 1
+        for cell in formulas.get(sheet, set()):
+            match = _CELL.match(cell)
+            if match and match.group(1) == column:
+                row = int(match.group(2))
+                rows = sheets[sheet]
+                rows[row] = (*rows.get(row, ())[: width - 1], _Formula())
+    return codes, sheets
 
 
-def _check_codes(codes: Codes, form: Form, shown: str, parts: dict[str, str]) -> None:
-    if codes.form_id != form.form_id or codes.language not in form.languages:
-        raise FormError(
-            f"{shown}: Vorlage eines anderen Formulars ('{codes.form_id}', Sprache "
-            f"'{codes.language}'), erwartet wird '{form.form_id}'"
-        )
-    if codes.version != form.version:
-        raise FormError(
-            f"{shown}: Vorlage der Formularversion {codes.version}; aktuell ist {form.version}",
-            hint="Bitte die Antworten in eine neue Vorlage übertragen "
-            "('seiteneinsteiger form template').",
-        )
-    if codes.sheet not in parts:
-        raise FormError(f"{shown}: Tabelle '{codes.sheet}' fehlt in der Datei")
+def _sheet_rows(
+    worksheet: Any, sheet: str, column: str, shown: str, limits: Limits
+) -> dict[int, tuple[Any, ...]]:
+    worksheet.reset_dimensions()
+    width = "ABCD".index(column) + 1
+    rows: dict[int, tuple[Any, ...]] = {}
+    iterator = worksheet.iter_rows(min_row=1, max_col=width, values_only=True)
+    for number, values in enumerate(itertools.islice(iterator, limits.max_rows + 1), 1):
+        if number > limits.max_rows:
+            raise FormError(
+                f"{shown}: Tabelle '{sheet}' hat mehr als {limits.max_rows} Zeilen; ein Formular "
+                "ist viel kürzer"
+            )
+        rows[number] = tuple(values)
+    return rows
+
+
+class _Verifier:
+    """Refuses codes that are not this form's, not signed by this installation, or not laid out
+    the way this form lays them out."""
+
+    def __init__(self, form: Form, key: bytes, unverified: bool) -> None:
+        self.form = form
+        self.key = key
+        self.unverified = unverified
+        self.foreign = False
+
+    def check(self, codes: Codes, signature: str, shown: str, parts: dict[str, str]) -> None:
+        form = self.form
+        if codes.form_id != form.form_id or codes.language not in form.languages:
+            raise FormError(
+                f"{shown}: Vorlage eines anderen Formulars ('{codes.form_id}', Sprache "
+                f"'{codes.language}'), erwartet wird '{form.form_id}'"
+            )
+        if codes.version != form.version:
+            raise FormError(
+                f"{shown}: Vorlage der Formularversion {codes.version}; aktuell ist {form.version}",
+                hint="Bitte die Antworten in eine neue Vorlage übertragen "
+                "('seiteneinsteiger form template').",
+            )
+        if codes.key_id != key_id(self.key):
+            if not self.unverified:
+                raise FormError(
+                    f"{shown}: Vorlage einer anderen Installation (Schlüssel {codes.key_id or '–'}"
+                    "); ihre versteckten Codes lassen sich hier nicht prüfen",
+                    hint="Wenn Sie wissen, woher die Datei kommt: 'intake import --unverified' "
+                    "liest sie trotzdem, wenn ihre Zeilen genau zu diesem Fragebogen passen. "
+                    "Sonst die Antworten in eine eigene Vorlage übertragen.",
+                )
+            self.foreign = True
+        elif not codes.verify(self.key, signature):
+            raise _changed(shown)
+        copy = next((c for c in COPIES if c == codes.copy), None)
+        if copy is None or not expected_codes(form, codes.language, copy).same_layout(codes):
+            raise _changed(shown)
+        for sheet in codes.answer_columns:
+            if sheet not in parts:
+                raise FormError(f"{shown}: Tabelle '{sheet}' fehlt in der Datei")
 
 
 class _Formula:
@@ -186,44 +254,65 @@ def _not_ours(shown: str) -> FormError:
     )
 
 
-def _codes(workbook: Any, shown: str) -> Codes:
+def _changed(shown: str) -> FormError:
+    return FormError(
+        f"{shown}: die versteckten Codes der Vorlage wurden verändert; die Antworten können "
+        "nicht sicher zugeordnet werden",
+        hint="Bitte die Antworten in eine neue Vorlage übertragen ('seiteneinsteiger form "
+        "template').",
+    )
+
+
+def _codes(workbook: Any, shown: str) -> tuple[Codes, str]:
+    """The codes of the hidden sheet and their signature (not yet verified)."""
     if CODES_SHEET not in workbook.sheetnames:
         raise _not_ours(shown)
     sheet = workbook[CODES_SHEET]
     sheet.reset_dimensions()
     values = [
         tuple(row)
-        for row in itertools.islice(sheet.iter_rows(min_row=1, max_col=4, values_only=True), 2000)
+        for row in itertools.islice(sheet.iter_rows(min_row=1, max_col=5, values_only=True), 3000)
     ]
-    head = {str(row[0]): row[1] for row in values[:6] if row and row[0] is not None}
-    changed = FormError(
-        f"{shown}: die versteckten Codes der Vorlage wurden verändert; die Antworten können "
-        "nicht sicher zugeordnet werden",
-        hint="Bitte die Antworten in eine neue Vorlage übertragen ('seiteneinsteiger form "
-        "template').",
-    )
+    head = {
+        str(row[0]): row[1]
+        for row in values[: CODES_FIRST_ROW - 2]
+        if row and row[0] is not None and len(row) > 1
+    }
     if CODES_MAGIC not in head:
         raise _not_ours(shown)
+    if str(head.get("format")) != CODES_FORMAT:
+        raise FormError(
+            f"{shown}: Vorlage einer älteren Programmversion (versteckte Codes im alten Format)",
+            hint="Bitte die Antworten in eine neue Vorlage übertragen ('seiteneinsteiger form "
+            "template').",
+        )
     try:
+        columns = json.loads(str(head["answer_columns"]))
+        if not isinstance(columns, dict) or not all(
+            isinstance(k, str) and v in ("B", "C", "D") for k, v in columns.items()
+        ):
+            raise _changed(shown)
         codes = Codes(
             form_id=str(head[CODES_MAGIC]),
             version=str(head["version"]),
             language=str(head["language"]),
-            sheet=str(head["sheet"]),
-            answer_column=str(head["answer_column"]),
+            copy=str(head["copy"]),
+            answer_columns=columns,
+            key_id=str(head.get("key_id") or ""),
         )
-        for row in values[8:]:
+        for row in values[CODES_FIRST_ROW - 1 :]:
             if not row or row[0] is None:
                 continue
-            number, name, choice = row[1], row[2], row[3] if len(row) > 3 else None
-            if not isinstance(row[0], int) or isinstance(row[0], bool):
-                raise changed
-            codes.rows.append((row[0], str(number), str(name), str(choice or "")))
-    except (KeyError, IndexError, TypeError):
-        raise changed from None
-    if str(head.get("checksum")) != codes.checksum() or codes.answer_column not in "BCDE":
-        raise changed
-    return codes
+            sheet_name, number_row, number, name = row[0], row[1], row[2], row[3]
+            choice = row[4] if len(row) > 4 else None
+            if not isinstance(number_row, int) or isinstance(number_row, bool):
+                raise _changed(shown)
+            codes.rows.append(
+                (str(sheet_name), number_row, str(number), str(name), str(choice or ""))
+            )
+    except (KeyError, IndexError, TypeError, ValueError):
+        raise _changed(shown) from None
+    return codes, str(head.get("signature") or "")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -232,7 +321,12 @@ def _codes(workbook: Any, shown: str) -> Codes:
 
 class _Reader:
     def __init__(
-        self, form: Form, codes: Codes, rows: dict[int, tuple[Any, ...]], shown: str, today: dt.date
+        self,
+        form: Form,
+        codes: Codes,
+        rows: dict[str, dict[int, tuple[Any, ...]]],
+        shown: str,
+        today: dt.date,
     ) -> None:
         self.form = form
         self.codes = codes
@@ -241,7 +335,7 @@ class _Reader:
         self.today = today
         self.language = codes.language
         self.problems: list[Problem] = []
-        self.cells: dict[str, str] = {}  # question -> its answer cell
+        self.cells: dict[str, str] = {}  # question -> its answer cell ("Formular!D12")
         self.unreadable: set[str] = set()  # questions whose cell was already reported
 
     def problem(
@@ -250,7 +344,7 @@ class _Reader:
         self.problems.append(
             Problem(
                 file=self.shown,
-                cell=f"{self.codes.sheet}!{cell}" if cell else self.codes.sheet,
+                cell=cell,
                 field=pick(question.label, "de") if question else None,
                 message=message,
                 severity=severity,
@@ -259,54 +353,65 @@ class _Reader:
 
     def run(self) -> ImportResult:
         form = self.form
-        column = self.codes.answer_column
-        index = "ABCDE".index(column)
         raw: dict[str, Any] = {}
-        chosen: dict[str, list[str]] = {}
-        for row, number, name, choice in self.codes.rows:
+        ticks: dict[str, list[str]] = {}
+        for sheet, row, number, name, choice in self.codes.rows:
             question = form.by_name.get(name)
-            if question is None:
+            if question is None:  # pragma: no cover - the layout check refuses such codes
                 raise FormError(
                     f"{self.shown}: die Vorlage nennt die Frage '{name}', die das "
                     "Formular nicht hat; bitte eine neue Vorlage verwenden"
                 )
-            values = self.rows.get(row, ())
+            column = self.codes.answer_columns[sheet]
+            values = self.rows[sheet].get(row, ())
             found = values[0] if values else None
             if found is None or str(found).strip() != number:
                 raise FormError(
-                    f"{self.shown}: {self.codes.sheet}!A{row}: erwartet Nr. {number}, gefunden "
+                    f"{self.shown}: {sheet}!A{row}: erwartet Nr. {number}, gefunden "
                     f"'{found if found is not None else ''}'. Wurden Zeilen eingefügt, gelöscht "
                     "oder verschoben?",
                     hint="Bitte die Antworten in eine neue Vorlage übertragen.",
                 )
-            cell = f"{column}{row}"
+            cell = f"{sheet}!{column}{row}"
+            index = "ABCD".index(column)
             value = values[index] if len(values) > index else None
+            self.cells.setdefault(name, cell)
             if isinstance(value, _Formula):
                 self.problem(
                     question, cell, "Formel statt Antwort; bitte den Wert selbst eintragen"
                 )
                 self.unreadable.add(name)
                 continue
-            if question.type == "select_multiple":
-                self.cells.setdefault(name, cell)
-                if not choice:
-                    continue
-                chosen.setdefault(name, [])
-                parsed = parse_yes_no(form, value)
-                if parsed.error is not None:
-                    self.problem(
-                        question, cell, f"Auswahl '{choice}': {form.text('boolean', 'de')}"
-                    )
-                    self.unreadable.add(name)
-                elif parsed.value:
-                    chosen[name].append(choice)
-                continue
-            self.cells[name] = cell
-            raw[name] = value
-        answers = self._parse(raw, chosen)
+            if choice:
+                self._tick(question, cell, choice, value, ticks)
+            elif question.type != "select_multiple":
+                raw[name] = value
+        answers = self._parse(raw)
+        self._ticked(answers, ticks)
+        self._not_on_this_copy(answers)
         return self._finish(answers)
 
-    def _parse(self, raw: dict[str, Any], chosen: dict[str, list[str]]) -> dict[str, Any]:
+    def _tick(
+        self,
+        question: QuestionSpec,
+        cell: str,
+        choice: str,
+        value: Any,
+        ticks: dict[str, list[str]],
+    ) -> None:
+        parsed = parse_tick(self.form, value)
+        ticks.setdefault(question.name, [])
+        if parsed.error is not None:
+            self.problem(
+                question,
+                cell,
+                f"Ankreuzfeld '{choice}': bitte ☒ (oder x) für angekreuzt, sonst leer lassen",
+            )
+            self.unreadable.add(question.name)
+        elif parsed.value:
+            ticks[question.name].append(choice)
+
+    def _parse(self, raw: dict[str, Any]) -> dict[str, Any]:
         answers: dict[str, Any] = {}
         for name, value in raw.items():
             question = self.form.by_name[name]
@@ -316,10 +421,62 @@ class _Reader:
                 self.unreadable.add(name)
             elif parsed.value is not None:
                 answers[name] = parsed.value
-        for name, codes in chosen.items():
-            if codes:
-                answers[name] = parse(self.form, self.form.by_name[name], codes, "de").value
         return answers
+
+    def _ticked(self, answers: dict[str, Any], ticks: dict[str, list[str]]) -> None:
+        """Tick boxes: the choices of a multiple-choice question; for a single choice or yes/no,
+        the one ticked box, which must agree with the dropdown when both are filled in."""
+        form = self.form
+        for name, codes in ticks.items():
+            question = form.by_name[name]
+            if name in self.unreadable:
+                continue
+            if question.type == "select_multiple":
+                if codes:
+                    answers[name] = parse(form, question, codes, "de").value
+                continue
+            if not codes:
+                continue
+            if len(codes) > 1:
+                self.problem(
+                    question,
+                    self.cells[name],
+                    f"{len(codes)} Kästchen angekreuzt; bei dieser Frage passt nur eine Antwort",
+                )
+                self.unreadable.add(name)
+                continue
+            ticked: Any = codes[0]
+            if question.type == "boolean":
+                ticked = codes[0] == BOOLEAN_CHOICES[0]
+            if name in answers and answers[name] != ticked:
+                self.problem(
+                    question,
+                    self.cells[name],
+                    "Antwort in der Liste und angekreuztes Kästchen widersprechen sich",
+                )
+                self.unreadable.add(name)
+                continue
+            answers[name] = ticked
+
+    def _not_on_this_copy(self, answers: dict[str, Any]) -> None:
+        """The family copy has no counsellor questions: their defaults (the date of the
+        counselling: today) stand in, and the counsellor is told to complete the intake."""
+        present = {name for _sheet, _row, _number, name, _choice in self.codes.rows}
+        missing = [q for q in self.form.questions if q.name not in present]
+        if not missing:
+            return
+        for question in missing:
+            value = default_value(self.form, question, self.today)
+            if value is not None:
+                answers[question.name] = value
+        self.problem(
+            None,
+            None,
+            "Exemplar für die Familie: die Angaben der Beratung (z. B. Datum der Beratung, "
+            "Sprachmittlung) stehen nicht in dieser Datei; das Datum der Beratung ist auf heute "
+            "gesetzt. Bitte in der Intake-Datei prüfen und ergänzen.",
+            "warning",
+        )
 
     def _finish(self, answers: dict[str, Any]) -> ImportResult:
         form = self.form

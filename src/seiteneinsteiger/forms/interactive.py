@@ -8,9 +8,16 @@ choices with numbers, and the current answer. Typed commands:
 * Enter: keep the current answer (or leave an optional question empty);
 * ``-``: clear the answer of an optional question.
 
+Questions that an earlier answer makes pointless are skipped (the form's ``relevant``
+conditions). After every accepted answer, ``on_change`` receives the questionnaire (``intake new``
+saves the draft there), and contradictions with earlier answers are shown at once: the cross-field
+checks of the intake model (:func:`~seiteneinsteiger.models.intake.check_intake`), the same ones
+``intake validate`` applies.
+
 At the end a numbered summary, with every problem of the assembled intake; a number edits that
 question, ``j`` saves. ``ask`` raises :class:`Interrupted` on Ctrl-C or end of input; the loop then
-asks "Eingaben verwerfen? (j/n)" and raises :class:`Discarded` only on "j".
+asks "Unterbrechen? (j/n)" and raises :class:`Stopped` on "j" (or a second interruption): the
+answers so far stay in the draft.
 """
 
 from __future__ import annotations
@@ -21,6 +28,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from seiteneinsteiger.forms.engine import (
+    AnswerProblem,
     Built,
     build_intake,
     check_answer,
@@ -28,7 +36,7 @@ from seiteneinsteiger.forms.engine import (
     visible_questions,
 )
 from seiteneinsteiger.forms.model import Form, QuestionSpec, SectionSpec, pick
-from seiteneinsteiger.forms.values import show
+from seiteneinsteiger.forms.values import bilingual, show
 
 Ask = Callable[[str], str]
 Say = Callable[[str], None]
@@ -53,8 +61,8 @@ class Interrupted(Exception):
     """Ctrl-C or the end of the input while waiting for an answer."""
 
 
-class Discarded(Exception):
-    """The user chose to discard every answer."""
+class Stopped(Exception):
+    """The user stopped the questionnaire; the answers so far stay where ``on_change`` put them."""
 
 
 @dataclass(slots=True)
@@ -66,7 +74,9 @@ class Questionnaire:
     today: dt.date
     answers: dict[str, Any] = field(default_factory=dict)
     visited: set[str] = field(default_factory=set)
+    on_change: Callable[[Questionnaire], None] | None = None
     _section: SectionSpec | None = None
+    _reported: set[tuple[Any, ...]] = field(default_factory=set)
 
     # -- the whole dialogue -------------------------------------------------------------------
 
@@ -80,7 +90,15 @@ class Questionnaire:
             "Eingabe: ':z' = zurück, '?' = Hinweis, Enter = Antwort behalten oder leer "
             "lassen, '-' = Antwort löschen. Pflichtfragen sind mit * markiert."
         )
-        self._walk(0, only_new=False)
+        if self.visited:
+            self.say(f"Entwurf fortgesetzt: {len(self.answers)} Antworten sind schon da.")
+            self._reported = {self._key(p) for p in self._problems()}
+        start = next(
+            (q.index for q in visible_questions(form, self.answers) if q.name not in self.visited),
+            len(form.questions),
+        )
+        resumed = bool(self.visited) and start < len(form.questions)
+        self._walk(start, only_new=bool(self.visited), first=resumed)
         while True:
             built = build_intake(form, self.answers, today=self.today)
             self._summary(built)
@@ -183,6 +201,9 @@ class Questionnaire:
             else:
                 self.answers[question.name] = outcome.value
             self.visited.add(question.name)
+            if self.on_change is not None:
+                self.on_change(self)
+            self._contradictions()
             return "answered"
 
     def _show(self, question: QuestionSpec) -> None:
@@ -205,15 +226,9 @@ class Questionnaire:
             if other != pick(question.label, "de"):
                 self.say(f"     {other}")
         if question.list_name:
+            shown_in = "de" if question.counsellor_only else language
             for number, choice in enumerate(form.choices(question), start=1):
-                german = pick(choice.label, "de")
-                other = pick(choice.label, language)
-                both = (
-                    german
-                    if other == german or question.counsellor_only
-                    else (f"{german} / {other}")
-                )
-                self.say(f"  {number:>2}  {both}  [{choice.code}]")
+                self.say(f"  {number:>2}  {bilingual(choice.label, shown_in)}  [{choice.code}]")
         hint = _TYPE_HINTS[question.type]
         current = self.answers.get(question.name)
         if current is not None:
@@ -234,6 +249,39 @@ class Questionnaire:
         if other != german:
             self.say(f"    {other}")
 
+    # -- contradictions -------------------------------------------------------------------------
+
+    def _problems(self) -> list[AnswerProblem]:
+        """The problems of the intake so far; questions not yet reached that have a default (the
+        date of the counselling) count with it, so that the checks can run early."""
+        defaults = {
+            q.name: default_value(self.form, q, self.today)
+            for q in self.form.questions
+            if q.default is not None and q.name not in self.visited
+        }
+        known = {k: v for k, v in defaults.items() if v is not None} | self.answers
+        built = build_intake(self.form, known, today=self.today)
+        return built.problems if built.intake is not None else []
+
+    def _key(self, problem: AnswerProblem) -> tuple[Any, ...]:
+        return (problem.path, problem.message)
+
+    def _contradictions(self) -> None:
+        """Say each new contradiction once, right after the answer that caused it."""
+        for problem in self._problems():
+            key = self._key(problem)
+            if key in self._reported:
+                continue
+            self._reported.add(key)
+            kind = "Fehler" if problem.is_error else "Achtung"
+            self.say(f"  ! {kind}: {self._where(problem)}: {problem.message}")
+            self.say("    (':z' = zurück zur vorigen Frage; die Zusammenfassung zeigt es wieder)")
+
+    def _where(self, problem: AnswerProblem) -> str:
+        if problem.question is not None:
+            return f"Nr. {problem.question.number} {pick(problem.question.label, 'de')}"
+        return ".".join(str(p) for p in problem.path)
+
     # -- summary -------------------------------------------------------------------------------
 
     def _summary(self, built: Built) -> None:
@@ -252,13 +300,8 @@ class Questionnaire:
             self.say("")
             self.say("Zu prüfen:")
             for problem in built.problems:
-                where = (
-                    f"Nr. {problem.question.number} {pick(problem.question.label, 'de')}"
-                    if problem.question
-                    else ".".join(str(p) for p in problem.path)
-                )
                 kind = "Fehler" if problem.is_error else "Warnung"
-                self.say(f"  {kind}: {where}: {problem.message}")
+                self.say(f"  {kind}: {self._where(problem)}: {problem.message}")
 
     # -- input ---------------------------------------------------------------------------------
 
@@ -267,14 +310,15 @@ class Questionnaire:
             try:
                 return self.ask(text)
             except Interrupted:
-                if self._confirm_discard():
-                    raise Discarded() from None
+                if self._confirm_stop():
+                    raise Stopped() from None
 
-    def _confirm_discard(self) -> bool:
+    def _confirm_stop(self) -> bool:
         self.say("")
         while True:
             try:
-                answer = self.ask("Eingaben verwerfen? (j/n) ").strip().lower()
+                answer = self.ask("Unterbrechen? Die Antworten bleiben als Entwurf. (j/n) ")
+                answer = answer.strip().lower()
             except Interrupted:
                 return True
             if answer in YES_WORDS:

@@ -81,6 +81,8 @@ class Texts(_Strict):
     question: Label
     answer: Label
     hint: Label
+    tick: Label | None = None  # how to answer on paper (printed under the instructions)
+    signature: Label | None = None  # printed under the consent questions
 
 
 class Choice(_Strict):
@@ -201,7 +203,8 @@ class Form:
         return pick(self.file.settings.title, language)
 
     def text(self, key: str, language: str) -> str:
-        return pick(getattr(self.file.texts, key), language)
+        """A form text in ``language`` (German when missing; empty when the form has none)."""
+        return pick(getattr(self.file.texts, key) or {}, language)
 
     def choices(self, question: QuestionSpec, *, offered: bool = True) -> list[ChoiceSpec]:
         """The choices of a select question (without deprecated ones when ``offered``)."""

@@ -58,30 +58,137 @@ LANGUAGES: dict[str, tuple[str, str]] = {
     "aii": ("Aramäisch (Assyrisch)", "ܣܘܪܝܬ"),
 }
 
-#: Other names people type for a language.
-_ALIASES = {
-    "Farsi": "fa",
-    "Kurmanci": "kmr",
-    "Kurmandschi": "kmr",
-    "Kurmanji": "kmr",
-    "Sorani": "ckb",
-    "Paschtunisch": "ps",
-    "Pashto": "ps",
-    "Tigrinja": "ti",
-    "Romani": "rom",
-}
-
 #: Form languages whose sheets are laid out right to left.
 RTL_LANGUAGES = frozenset({"ar", "fa", "prs", "ps", "ckb", "ur", "he"})
 
-#: pycountry has no Dari catalogue; Dari readers read Persian country names.
-_LOCALE_FALLBACK = {"prs": "fa"}
+#: pycountry has no Dari catalogue (Dari readers read Persian names); our Serbian is Latin script.
+_LOCALE_FALLBACK = {"prs": "fa", "sr": "sr@latin"}
+
+#: Other names people type for a language, in any language of the form.
+_LANGUAGE_ALIASES: dict[str, tuple[str, ...]] = {
+    "ar": ("عربي", "عربى", "Arabic", "Arabe"),
+    "fa": ("Farsi", "Farsça", "Фарси", "فارسي"),
+    "prs": ("Dari", "Darî", "دري", "Дари", "Persisch (Dari)"),
+    "ps": ("Paschtunisch", "Pashto", "Pushto", "Paştuca", "پشتو", "Пушту"),
+    "kmr": ("Kurmanci", "Kurmandschi", "Kurmanji", "Kurmancî", "کرمانجی", "كرمانجي"),
+    "ckb": ("Sorani", "Soranî", "سۆرانی", "سورانی", "سوراني"),
+    "ti": ("Tigrinja", "Tigrinisch", "Tigrigna", "ትግሪኛ"),
+    "rom": ("Romani", "Romanes", "Romanés", "Romani chib"),
+    "sr": ("Srpski", "Српски"),
+    "uk": ("Українська мова",),
+    "ru": ("Русский язык",),
+    "ku": ("Kurdî", "کوردی", "كوردي", "Kürtçe"),
+    "so": ("Soomaali", "Somalisch"),
+}
+
+#: Common short names where ISO 3166-1 has a formal one ("Syrian Arab Republic", "Iran, Islamic
+#: Republic of") or where pycountry's translation is missing or outdated; shown in the form's
+#: country lists and accepted when typed. XK and XX are not in ISO 3166-1 at all.
+COMMON_COUNTRY_NAMES: dict[str, dict[str, str]] = {
+    "SY": {
+        "de": "Syrien", "en": "Syria", "ar": "سوريا", "uk": "Сирія", "ru": "Сирия",
+        "tr": "Suriye", "fa": "سوریه", "prs": "سوریه", "ps": "سوریه", "kmr": "Sûriye",
+        "ckb": "سووریا", "ti": "ሶርያ", "ro": "Siria", "bg": "Сирия", "sq": "Siria",
+        "sr": "Sirija", "pl": "Syria", "fr": "Syrie", "es": "Siria", "so": "Suuriya",
+    },
+    "IR": {
+        "de": "Iran", "en": "Iran", "ar": "إيران", "uk": "Іран", "ru": "Иран", "tr": "İran",
+        "fa": "ایران", "prs": "ایران", "ps": "ایران", "kmr": "Îran", "ckb": "ئێران",
+        "ti": "ኢራን", "ro": "Iran", "bg": "Иран", "sq": "Iran", "sr": "Iran", "pl": "Iran",
+        "fr": "Iran", "es": "Irán", "so": "Iiraan",
+    },
+    "RU": {
+        "de": "Russland", "en": "Russia", "ar": "روسيا", "uk": "Росія", "ru": "Россия",
+        "tr": "Rusya", "fa": "روسیه", "prs": "روسیه", "ps": "روسیه", "kmr": "Rûsya",
+        "ckb": "ڕووسیا", "ti": "ሩስያ", "ro": "Rusia", "bg": "Русия", "sq": "Rusia",
+        "sr": "Rusija", "pl": "Rosja", "fr": "Russie", "es": "Rusia", "so": "Ruushka",
+    },
+    "MD": {
+        "de": "Moldau (Moldawien)", "en": "Moldova", "ar": "مولدوفا", "uk": "Молдова",
+        "ru": "Молдова", "tr": "Moldova", "fa": "مولداوی", "prs": "مولداوی", "ps": "مولداویا",
+        "kmr": "Moldova", "ckb": "مۆڵدۆڤا", "ti": "ሞልዶቫ", "ro": "Republica Moldova",
+        "bg": "Молдова", "sq": "Moldavia", "sr": "Moldavija", "pl": "Mołdawia",
+        "fr": "Moldavie", "es": "Moldavia", "so": "Moldofa",
+    },
+    "TR": {
+        "de": "Türkei", "en": "Türkiye (Turkey)", "ar": "تركيا", "uk": "Туреччина",
+        "ru": "Турция", "tr": "Türkiye", "fa": "ترکیه", "prs": "ترکیه", "ps": "ترکیه",
+        "kmr": "Tirkiye", "ckb": "تورکیا", "ti": "ቱርኪ", "ro": "Turcia", "bg": "Турция",
+        "sq": "Turqia", "sr": "Turska", "pl": "Turcja", "fr": "Turquie", "es": "Turquía",
+        "so": "Turkiga",
+    },
+    "XK": {
+        "de": "Kosovo", "en": "Kosovo", "ar": "كوسوفو", "uk": "Косово", "ru": "Косово",
+        "tr": "Kosova", "fa": "کوزوو", "prs": "کوزوو", "ps": "کوسوو", "kmr": "Kosova",
+        "ckb": "کۆسۆڤۆ", "ti": "ኮሶቮ", "ro": "Kosovo", "bg": "Косово", "sq": "Kosova",
+        "sr": "Kosovo", "pl": "Kosowo", "fr": "Kosovo", "es": "Kosovo", "so": "Kosofo",
+    },
+    "XX": {
+        "de": "unbekannt / staatenlos", "en": "unknown / stateless",
+        "ar": "غير معروف / بدون جنسية", "uk": "невідомо / без громадянства",
+        "ru": "неизвестно / без гражданства", "tr": "bilinmiyor / vatansız",
+        "fa": "نامعلوم / بدون تابعیت", "prs": "نامعلوم / بدون تابعیت",
+        "ps": "نامعلوم / بې تابعیته", "kmr": "nayê zanîn / bê welatî",
+        "ckb": "نەزانراو / بێ ڕەگەزنامە", "ti": "ዘይፍለጥ / ዜግነት ዘይብሉ",
+        "ro": "necunoscut / apatrid", "bg": "неизвестно / без гражданство",
+        "sq": "e panjohur / pa shtetësi", "sr": "nepoznato / bez državljanstva",
+        "pl": "nieznane / bez obywatelstwa", "fr": "inconnu / apatride",
+        "es": "desconocido / apátrida", "so": "lama yaqaan / dal la'aan",
+    },
+    "VN": {"de": "Vietnam", "en": "Vietnam", "ar": "فيتنام"},
+    "PS": {"de": "Palästina", "en": "Palestine", "ar": "فلسطين", "fr": "Palestine"},
+    "KR": {"de": "Südkorea", "en": "South Korea"},
+    "KP": {"de": "Nordkorea", "en": "North Korea"},
+    "VE": {"de": "Venezuela", "en": "Venezuela", "es": "Venezuela"},
+    "BO": {"de": "Bolivien", "en": "Bolivia", "es": "Bolivia"},
+    "TZ": {"de": "Tansania", "en": "Tanzania"},
+    "LA": {"de": "Laos", "en": "Laos"},
+    "CD": {"de": "Kongo (Demokratische Republik)", "en": "Congo (Democratic Republic)"},
+    "CG": {"de": "Kongo (Republik)", "en": "Congo (Republic)"},
+}  # fmt: skip
+
+#: Further spellings people type for a country (accepted, never shown).
+_COUNTRY_ALIASES: dict[str, tuple[str, ...]] = {
+    "SY": ("سورية", "سوريه", "Syrie", "Suriya"),
+    "IR": ("Persien", "Persia", "ايران"),
+    "RU": ("Russische Föderation", "Russian Federation", "Российская Федерация", "Rusland"),
+    "MD": ("Moldau", "Moldawien", "Republik Moldau", "Молдавия", "Moldavija", "Moldova"),
+    "TR": ("Turkey", "Turkiye", "Türkiye", "Turkei", "Tirkiye", "Türkîye"),
+    "XK": ("Kosova", "Kosovë", "Косово", "Kosowo"),
+    "XX": ("staatenlos", "unbekannt", "stateless", "unknown"),
+    "GB": ("Großbritannien", "England", "Great Britain", "UK"),
+    "US": ("USA", "Amerika", "America", "United States of America"),
+    "MK": ("Mazedonien", "Macedonia", "Македонија", "Македония", "Maqedonia", "Makedonija"),
+    "CZ": ("Tschechische Republik", "Czech Republic"),
+    "NL": ("Holland",),
+    "AF": ("Afganistan", "افغانستان"),
+    "IQ": ("عراق", "Irak"),
+    "UA": ("Украина", "Ukrajina"),
+    "BA": ("Bosnien", "Bosnia", "Bosna", "Босна"),
+}  # fmt: skip
+
+#: Letters that look alike and are typed interchangeably in Arabic-script languages.
+_ARABIC_VARIANTS = str.maketrans(
+    {"ى": "ي", "ی": "ي", "ې": "ي", "ۍ": "ي", "ک": "ك", "ڪ": "ك", "ة": "ه", "ە": "ه", "ۀ": "ه",
+     "\u0640": None, "\u200c": None, "\u200d": None}
+)  # fmt: skip
 
 
 def fold(text: str) -> str:
     """Normalise a typed answer for matching: Unicode NFC, case-folded, single spaces."""
     text = unicodedata.normalize("NFKC", text).replace("\u00a0", " ")
     return " ".join(text.split()).casefold()
+
+
+def loose(text: str) -> str:
+    """:func:`fold`, and without diacritics or Arabic letter variants: for looking up names.
+
+    "الصّومال" (with shadda) matches "الصومال", "سوريه" matches "سورية", "Türkiye" matches
+    "Turkiye", "Росія" with or without stress marks.
+    """
+    decomposed = unicodedata.normalize("NFKD", fold(text))
+    bare = "".join(char for char in decomposed if not unicodedata.combining(char))
+    return " ".join(unicodedata.normalize("NFC", bare).translate(_ARABIC_VARIANTS).split())
 
 
 def language_label(code: str) -> str:
@@ -96,32 +203,53 @@ def language_german(code: str) -> str:
     return LANGUAGES[code][0] if code in LANGUAGES else language_name(code)
 
 
+def _form_locales() -> tuple[str, ...]:
+    """The locales whose names are accepted when typed: those of the form languages."""
+    return ("de", "en", "ar", "uk", "ru", "tr", "fa", "prs", "ps", "kmr", "ckb", "ti", "ro", "bg",
+            "sq", "sr", "pl", "fr", "es", "so")  # fmt: skip
+
+
 @cache
 def _language_lookup() -> dict[str, str]:
+    """Loose names -> code: pycountry's names in every form language, our list and aliases.
+
+    Only languages with a two-letter code or on our list are named in other languages (a few
+    thousand names instead of 150,000); every other ISO 639-3 language by its English and German
+    name.
+    """
     import pycountry
 
     table: dict[str, str] = {}
-    translate = _translations("iso639-3", "de").gettext
-    for language in pycountry.languages:
-        code = getattr(language, "alpha_2", None) or language.alpha_3
-        table.setdefault(fold(translate(language.name)), code)
-        table.setdefault(fold(language.name), code)
     for code, (german, own) in LANGUAGES.items():  # the short list wins over pycountry names
         for name in (german, own, language_label(code), *own.split(" / ")):
-            table[fold(name)] = code
-    for name, code in _ALIASES.items():
-        table[fold(name)] = code
+            table[loose(name)] = code
+    for code, aliases in _LANGUAGE_ALIASES.items():
+        for name in aliases:
+            table.setdefault(loose(name), code)
+    in_german = _translations("iso639-3", "de").gettext
+    named: list[tuple[str, str]] = []
+    for language in pycountry.languages:
+        code = getattr(language, "alpha_2", None) or language.alpha_3
+        table.setdefault(loose(in_german(language.name)), code)
+        table.setdefault(loose(language.name), code)
+        if len(code) == 2 or code in LANGUAGES:
+            named.append((code, language.name))
+    for locale in _form_locales():
+        translate = _translations("iso639-3", locale).gettext
+        for code, name in named:
+            table.setdefault(loose(translate(name)), code)
     return table
 
 
 def find_language(text: str) -> str | None:
-    """The language code meant by ``text``: a code, a German name or the language's own name."""
+    """The language code meant by ``text``: a code, or its name in German, in the language itself
+    or in any language of the form ("Arabisch", "العربية", "арабский", "Arapça")."""
     stripped = text.strip()
     if not stripped:
         return None
     if len(stripped) <= 3 and check_language(stripped.lower()) is None:
         return stripped.lower()
-    return _language_lookup().get(fold(stripped))
+    return _language_lookup().get(loose(stripped))
 
 
 @cache
@@ -141,13 +269,17 @@ def countries() -> tuple[str, ...]:
     import pycountry
 
     codes = [country.alpha_2 for country in pycountry.countries] + list(EXTRA_COUNTRIES)
-    return tuple(sorted(codes, key=lambda code: fold(country_in(code, "de"))))
+    return tuple(sorted(codes, key=lambda code: loose(country_in(code, "de"))))
 
 
 def country_in(code: str, language: str) -> str:
-    """The name of a country in ``language`` (German for XK/XX and where no translation exists)."""
+    """The name of a country in ``language``: the common name where ISO's is formal ("Syrien",
+    not "Syrien, Arabische Republik"); German where no translation exists."""
+    common = COMMON_COUNTRY_NAMES.get(code, {})
+    if language in common:
+        return common[language]
     if code in EXTRA_COUNTRIES:
-        return EXTRA_COUNTRIES[code]
+        return common.get("de", EXTRA_COUNTRIES[code])
     import pycountry
 
     country = pycountry.countries.get(alpha_2=code)
@@ -171,32 +303,38 @@ def country_label(code: str, language: str) -> str:
 
 @cache
 def _country_lookup(language: str) -> dict[str, str]:
-    """Folded names -> code; a short form ("Syrien" for "Syrien, Arabische Republik") is added
-    unless two countries share it."""
+    """Loose names -> code, for names in ``language`` first, then in every form language.
+
+    Per country: the common name, the ISO name and its translations, pycountry's common name,
+    the typed variants of :data:`_COUNTRY_ALIASES`, and the short form of a formal name ("Iran"
+    for "Iran, Islamische Republik") unless two countries share it.
+    """
     import pycountry
 
     table: dict[str, str] = {}
     short: dict[str, set[str]] = {}
+    locales = (language, *(locale for locale in _form_locales() if locale != language))
     for code in countries():
-        names = [
-            country_in(code, "de"),
-            country_label(code, language),
-            country_in(code, language),
-            country_in(code, "en"),
-        ]
-        record = pycountry.countries.get(alpha_2=code)
-        common = getattr(record, "common_name", None) if record is not None else None
-        if common:
-            names += [
-                common,
-                _translations("iso3166-1", "de").gettext(common),
-                _translations("iso3166-1", language).gettext(common),
-            ]
-        for name in names:
-            table.setdefault(fold(name), code)
-            head = name.split(",")[0].split(" (")[0]
-            if head != name:
-                short.setdefault(fold(head), set()).add(code)
+        for name in COMMON_COUNTRY_NAMES.get(code, {}).values():
+            for part in (name, *name.split(" / ")):  # "unbekannt / staatenlos": either word
+                table.setdefault(loose(part), code)
+        for name in _COUNTRY_ALIASES.get(code, ()):
+            table.setdefault(loose(name), code)
+    for locale in locales:
+        for code in countries():
+            record = pycountry.countries.get(alpha_2=code)
+            names = [country_in(code, locale), country_label(code, locale)]
+            if record is not None:
+                translate = _translations("iso3166-1", locale).gettext
+                names.append(translate(record.name))
+                common = getattr(record, "common_name", None)
+                if common:
+                    names += [common, translate(common)]
+            for name in names:
+                table.setdefault(loose(name), code)
+                head = name.split(",")[0].split(" (")[0].strip()
+                if head != name:
+                    short.setdefault(loose(head), set()).add(code)
     for name, codes in short.items():
         if len(codes) == 1:
             table.setdefault(name, codes.pop())
@@ -204,10 +342,11 @@ def _country_lookup(language: str) -> dict[str, str]:
 
 
 def find_country(text: str, language: str) -> str | None:
-    """The country code meant by ``text``: a code or a name in German or in ``language``."""
+    """The country code meant by ``text``: a code, or a name in German, in ``language`` or in any
+    other language of the form ("Syrien", "سوريا", "Сирия", "Suriye", "Syria": SY)."""
     stripped = text.strip()
     if not stripped:
         return None
     if len(stripped) == 2 and check_country(stripped.upper()) is None:
         return stripped.upper()
-    return _country_lookup(language).get(fold(stripped))
+    return _country_lookup(language).get(loose(stripped))

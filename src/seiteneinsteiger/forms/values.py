@@ -129,9 +129,13 @@ def _boolean(form: Form, raw: Any) -> Parsed:
     return Parsed(error="boolean")
 
 
-def parse_yes_no(form: Form, raw: Any) -> Parsed:
-    """A tick box: yes (``ja``, ``x``, ``✓``, the form's word for yes), no, or empty."""
-    if raw is None or (isinstance(raw, str) and not raw.strip()):
+_EMPTY_BOXES = ("☐", "□", "❏")
+
+
+def parse_tick(form: Form, raw: Any) -> Parsed:
+    """A tick box: ticked (``☒``, ``x``, ``✓``, the form's word for yes), not ticked (``☐``, empty,
+    the word for no), or a mistake."""
+    if raw is None or (isinstance(raw, str) and raw.strip() in ("", *_EMPTY_BOXES)):
         return Parsed()
     return _boolean(form, raw)
 
@@ -154,10 +158,15 @@ def _build_yes_no(form: Form) -> tuple[frozenset[str], frozenset[str]]:
 
 
 def bilingual(labels: dict[str, str] | Any, language: str) -> str:
-    """``Deutsch / Sprache`` as the Excel dropdowns show it; German alone for ``de``."""
+    """``Deutsch / Sprache`` as the Excel dropdowns show it; German alone for ``de``, the
+    translation alone when it begins with the German term ("Jugendamt (…)")."""
     german = pick(labels, "de")
     other = pick(labels, language)
-    return german if language == "de" or other == german else f"{german} / {other}"
+    if language == "de" or other == german:
+        return german
+    if other.startswith((f"{german} ", f"{german}:")):
+        return other
+    return f"{german} / {other}"
 
 
 def _choice(

@@ -80,7 +80,7 @@ class Pupil(_Model):
     arrival_date: IsoDate | None = None
     municipality: ShortText | None = None
     residence: Residence | None = None
-    residence_basis: ResidenceBasis | None = None
+    residence_basis: ResidenceBasis | None = Field(default=None, title="Aufenthaltsgrundlage")
     first_languages: list[LanguageCode] = Field(default_factory=list)
     address: Address | None = None
 
@@ -319,6 +319,15 @@ def _language_issues(intake: Intake) -> list[Issue]:
             Issue(
                 ("languages", "scripts"),
                 "Alphabetisierung 'latin' angegeben, aber 'latin' fehlt bei den Schriften",
+                "warning",
+            )
+        ]
+    if languages.literacy is Literacy.other_script and Script.latin in languages.scripts:
+        return [
+            Issue(
+                ("languages", "scripts"),
+                "nicht in lateinischer Schrift alphabetisiert ('other_script'), aber 'latin' bei "
+                "den Schriften angegeben",
                 "warning",
             )
         ]
