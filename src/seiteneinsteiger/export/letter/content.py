@@ -185,12 +185,9 @@ def build_letter(
     closing = [writer.block(Kind.note, "keep_letter")]
     if not writer.german_only:
         closing.append(writer.block(Kind.note, "german_applies"))
-    signature = [writer.text("closing", GERMAN)]
-    if not writer.german_only:
-        signature[0] += " / " + writer.text("closing", language.code)
+    closing.append(writer.block(Kind.paragraph, "closing"))
     counsellor = intake.counselling.counsellor
-    if counsellor:
-        signature.append(counsellor)
+    signature = [counsellor] if counsellor else []
     signature.append(district.contact.name)
     return Letter(
         language=language,

@@ -36,6 +36,8 @@ PT = 0.3528  # mm per point
 #: Body size per font family in points; Naskh has a small x-height and needs a larger size.
 BODY_SIZE = {"sans": 10.0, "arabic": 12.0, "ethiopic": 10.5}
 LINE_FACTOR = 1.42
+MARKER_WIDTH = 6.0  # the number or bullet of a list item, mm
+LABEL_WIDTH = 33.0  # the label of a contact row, mm
 GREY = (90, 90, 90)
 BLACK = (0, 0, 0)
 ACCENT = (31, 78, 121)
@@ -50,6 +52,7 @@ class Style:
     space_after: float = 1.6
 
 
+LABEL_STYLE = Style(bold=True)
 STYLES: dict[Kind, Style] = {
     Kind.headline: Style(1.45, bold=True, colour=ACCENT, space_after=2.0),
     Kind.heading: Style(1.15, bold=True, colour=ACCENT, space_before=2.4, space_after=1.2),
@@ -81,7 +84,7 @@ class RenderedLetter:
 def render_letter(letter: Letter, *, created: dt.date) -> RenderedLetter:
     """The letter as PDF bytes (deterministic for the same letter and date)."""
     pdf = _new_pdf(letter, created)
-    german, family = _columns(letter)
+    german, family = columns(letter)
     pdf.add_page()
     _sender(pdf, letter, german)
     _column_labels(pdf, german, family)
@@ -120,7 +123,8 @@ def _new_pdf(letter: Letter, created: dt.date) -> FPDF:
     return pdf
 
 
-def _columns(letter: Letter) -> tuple[Column, Column | None]:
+def columns(letter: Letter) -> tuple[Column, Column | None]:
+    """The German column and the family's column (``None`` for a German-only letter)."""
     german_language = Language("de", "Deutsch", "Deutsch", "ltr", "sans", True, "")
     full = PAGE_WIDTH - 2 * MARGIN_X
     if letter.german_only:
@@ -167,9 +171,6 @@ def _write(pdf: FPDF, column: Column, text: str, style: Style, y: float, marker:
         pdf.set_xy(marker_x, y)
         pdf.set_text_shaping(True, direction="ltr")
         pdf.cell(indent, line, marker, align="R" if column.language.rtl else "L")
-
-
-MARKER_WIDTH = 6.0
 
 
 def _marker(block: Block) -> str:
@@ -238,10 +239,7 @@ def _contacts(pdf: FPDF, letter: Letter, german: Column, family: Column | None) 
         if family is not None:
             _row(pdf, family, f"{family_label}:", value, y)
         pdf.set_xy(MARGIN_X, y + height + 0.6)
-
-
-LABEL_WIDTH = 33.0
-LABEL_STYLE = Style(bold=True)
+    pdf.ln(2.5)
 
 
 def _row(pdf: FPDF, column: Column, label: str, value: str, y: float) -> None:
@@ -252,11 +250,11 @@ def _row(pdf: FPDF, column: Column, label: str, value: str, y: float) -> None:
         label_x, value_x = column.x, column.x + LABEL_WIDTH
     pdf.set_xy(label_x, y)
     pdf.multi_cell(LABEL_WIDTH, line, label, align=_align(column))
-    value_line = _use_value_font(pdf)
+    _use_value_font(pdf)
     pdf.set_xy(value_x, y)
     pdf.multi_cell(
         column.width - LABEL_WIDTH,
-        value_line,
+        line,  # the label's line height: label and value share their first baseline
         value,
         align="R" if column.language.rtl else "L",
         new_x=XPos.LMARGIN,
@@ -277,17 +275,17 @@ def _row_height(
     return max(heights)
 
 
-def _use_value_font(pdf: FPDF) -> float:
+def _use_value_font(pdf: FPDF) -> None:
     """Contact values (phone numbers, addresses, e-mail) are Latin, left to right everywhere."""
     pdf.set_font(FAMILIES["sans"].name, "", BODY_SIZE["sans"])
     pdf.set_fallback_fonts([FAMILIES[name].name for name in fallback_order("sans")[1:]])
     pdf.set_text_shaping(True, direction="ltr")
     pdf.set_text_color(*BLACK)
-    return BODY_SIZE["sans"] * PT * LINE_FACTOR
 
 
 def _value_height(pdf: FPDF, column: Column, value: str) -> float:
-    line = _use_value_font(pdf)
+    line = _use(pdf, column, LABEL_STYLE)
+    _use_value_font(pdf)
     lines = pdf.multi_cell(column.width - LABEL_WIDTH, line, value, dry_run=True, output="LINES")
     return float(len(cast(list[str], lines))) * line
 
@@ -295,10 +293,10 @@ def _value_height(pdf: FPDF, column: Column, value: str) -> float:
 def _signature(pdf: FPDF, letter: Letter, german: Column) -> None:
     full = Column(MARGIN_X, PAGE_WIDTH - 2 * MARGIN_X, german.language)
     line = _use(pdf, full, Style())
-    needed = line * len(letter.signature) + 3
+    needed = line * len(letter.signature) + 2
     if pdf.get_y() + needed > PAGE_HEIGHT - MARGIN_BOTTOM:
         pdf.add_page()
-    pdf.ln(3)
+    pdf.ln(2)
     for text in letter.signature:
         _use(pdf, full, Style())
         pdf.set_x(MARGIN_X)
