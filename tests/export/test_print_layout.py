@@ -155,7 +155,7 @@ def test_every_sheet_prints_at_8_pt_or_more_without_cut_off_text(
         for ws in book.worksheets:
             result = printed(ws)
             assert result.smallest_printed >= layout.MIN_PRINTED_PT, (name, ws.title, result)
-            assert int(ws.page_setup.paperSize) == int(Worksheet.PAPERSIZE_A4)
+            assert ws.page_setup.paperSize == int(Worksheet.PAPERSIZE_A4)
             assert cut_off(ws) == [], name
 
 
@@ -189,7 +189,7 @@ def test_the_case_sheet_prints_over_several_pages_with_the_names_on_each(
     room = page_width / result.scale - sum(layout.column_points(w) for w in result.widths[:3])
     assert all(layout.column_points(w) <= room for w in result.widths[3:])
     pages_across = _pages_across(result.widths[3:], room)
-    assert 2 <= pages_across <= 5
+    assert 2 <= pages_across <= 6  # 28 columns beside the names, about five a page
 
 
 def _pages_across(widths: list[float], room: float) -> int:
@@ -210,6 +210,7 @@ def test_case_rows_are_as_high_as_their_hints(example_rows: list[ExportRow]) -> 
     cell = amal[hints - 1]
     assert cell.alignment.wrap_text and cell.alignment.vertical == "top"
     lines = str(cell.value).count("\n") + 1
+    assert cell.row is not None
     assert cases.row_dimensions[cell.row].height >= lines * layout.LINE_PT
 
 
