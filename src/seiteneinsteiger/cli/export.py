@@ -330,11 +330,10 @@ def family_letter(
     """
     with reported_errors(is_debug(ctx)):
         from seiteneinsteiger.errors import SeiteneinsteigerError
-        from seiteneinsteiger.export.letter.run import LetterOptions, run_family_letter
+        from seiteneinsteiger.export.letter.run import run_family_letter
 
-        options = LetterOptions(lang=lang, district=district, rules_dir=rules, force=force)
         try:
-            outcome = run_family_letter(case, output, options)
+            outcome = run_family_letter(case, output, _options(district, rules, force), lang=lang)
         except SeiteneinsteigerError as exc:
             for problem in exc.problems:
                 show_problem(problem, to_err=True)

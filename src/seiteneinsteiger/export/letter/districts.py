@@ -19,9 +19,10 @@ from functools import cache
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from seiteneinsteiger.errors import ExportError, Problem
+from seiteneinsteiger.errors import ExportError
+from seiteneinsteiger.export.modelfile import load_model_file
 
 FORMAT = "seiteneinsteiger/family-letter-districts@1"
 BUNDLED_PATH = Path(__file__).resolve().parents[2] / "data" / "letter" / "districts.yaml"
@@ -179,26 +180,12 @@ def _bundled() -> DistrictsFile:
 
 def load_districts_file(path: Path, display: str | None = None) -> DistrictsFile:
     """Load one districts file strictly; every problem with ``FILE:LINE``."""
-    from seiteneinsteiger.intake_io import explain_validation_error
-    from seiteneinsteiger.yamlsource import load_documents
-
     source = display or str(path)
-    document = load_documents(path, source)[0]
-    data = document.data
-    if not isinstance(data, dict):
-        raise ExportError(
-            f"{source}:1: eine Abbildung mit format, default, districts erwartet",
-            hint=f"Erste Zeile: format: {FORMAT}",
-        )
-    try:
-        return DistrictsFile.model_validate(data)
-    except ValidationError as exc:
-        problems: list[Problem] = [
-            document.problem(loc, message)
-            for loc, message in explain_validation_error(exc, DistrictsFile, data)
-        ]
-        lines = "\n".join(problem.render() for problem in problems)
-        raise ExportError(
-            f"Angaben für den Familienbrief in {source} sind fehlerhaft:\n{lines}",
-            problems=problems,
-        ) from None
+    _, parsed = load_model_file(
+        path,
+        source,
+        DistrictsFile,
+        title="Einstellungsdatei für den Familienbrief",
+        expected=f"format, default, districts (erste Zeile: format: {FORMAT})",
+    )
+    return parsed

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from seiteneinsteiger.errors import ExportError, InputFileError, IntakeError, UsageError
 from seiteneinsteiger.export.letter.fonts import describe, missing_characters
@@ -17,22 +18,12 @@ from seiteneinsteiger.export.letter.texts import GERMAN, Language, LetterTexts, 
 from seiteneinsteiger.intake_io import INTAKE_SUFFIXES, load_intake_file
 from seiteneinsteiger.models.intake import Intake
 
+if TYPE_CHECKING:  # pragma: no cover
+    from seiteneinsteiger.export.run import Options
+
 COMMAND = "export family-letter"
 PROFILE = "familienbrief"
 RECIPIENT = "Familie (Erziehungsberechtigte)"
-
-
-@dataclass(frozen=True, slots=True)
-class LetterOptions:
-    lang: str | None = None
-    district: str | None = None
-    rules_dir: Path | None = None
-    force: bool = False
-    today: dt.date | None = None
-
-    @property
-    def created(self) -> dt.date:
-        return self.today or dt.date.today()
 
 
 @dataclass(slots=True)
@@ -54,8 +45,13 @@ class _Case:
     registered: bool  # loaded from the case register (the access goes into its audit log)
 
 
-def run_family_letter(case: str, output: Path, options: LetterOptions) -> LetterOutcome:
-    """Write the family letter for ``case`` to ``output`` and record it in the export log."""
+def run_family_letter(
+    case: str, output: Path, options: Options, *, lang: str | None = None
+) -> LetterOutcome:
+    """Write the family letter for ``case`` to ``output`` and record it in the export log.
+
+    ``lang`` is the language beside German; without it the family's contact language.
+    """
     from seiteneinsteiger.export import pipeline
     from seiteneinsteiger.export.letter.content import build_letter
     from seiteneinsteiger.export.letter.districts import district_info, installation_path
@@ -63,12 +59,12 @@ def run_family_letter(case: str, output: Path, options: LetterOptions) -> Letter
     from seiteneinsteiger.export.writing import check_target, record, write_file
 
     texts = load_texts()
-    if options.lang is not None:
-        texts.language(options.lang)  # an unknown --lang stops before any work
+    if lang is not None:
+        texts.language(lang)  # an unknown --lang stops before any work
     target = _pdf_target(output)
     check_target(target, force=options.force)
     loaded = _load_case(case, options.created)
-    language = _language(texts, loaded.intake, options.lang)
+    language = _language(texts, loaded.intake, lang)
     recommend = pipeline.make_recommender(district=options.district, rules_dir=options.rules_dir)
     recommendation = recommend(loaded.intake, loaded.source)
     district = district_info(recommendation.ruleset.id)

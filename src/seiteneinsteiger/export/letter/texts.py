@@ -15,15 +15,17 @@ from functools import cache
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
-from seiteneinsteiger.errors import ExportError, Problem, UsageError
+from seiteneinsteiger.errors import Problem, UsageError
 from seiteneinsteiger.export.letter.fonts import FAMILIES
-from seiteneinsteiger.yamlsource import Document, load_documents
+from seiteneinsteiger.export.modelfile import file_error, load_model_file
+from seiteneinsteiger.yamlsource import Document
 
 FORMAT = "seiteneinsteiger/family-letter-texts@1"
 TEXTS_PATH = Path(__file__).resolve().parents[2] / "data" / "letter" / "texts.yaml"
 GERMAN = "de"
+TITLE = "Datei mit den Brieftexten"
 
 Code = Annotated[str, Field(pattern=r"^[a-z]{2,3}$")]
 Name = Annotated[str, Field(min_length=1, max_length=80)]
@@ -105,24 +107,13 @@ def load_texts() -> LetterTexts:
 
 def load_texts_file(path: Path, display: str | None = None) -> LetterTexts:
     """Load and check a texts file; every problem is reported with ``FILE:LINE``."""
-    from seiteneinsteiger.intake_io import explain_validation_error
-
     source = display or str(path)
-    document = load_documents(path, source)[0]
-    data = document.data
-    if not isinstance(data, dict):
-        raise ExportError(f"{source}:1: eine Abbildung mit format, languages, texts erwartet")
-    try:
-        parsed = TextsFile.model_validate(data)
-    except ValidationError as exc:
-        problems = [
-            document.problem(loc, message)
-            for loc, message in explain_validation_error(exc, TextsFile, data)
-        ]
-        raise _texts_error(source, problems) from None
+    document, parsed = load_model_file(
+        path, source, TextsFile, title=TITLE, expected="format, languages, texts"
+    )
     problems = _check(document, parsed)
     if problems:
-        raise _texts_error(source, problems)
+        raise file_error(TITLE, source, problems)
     languages = {
         spec.code: Language(
             code=spec.code,
@@ -199,12 +190,3 @@ def _check_text(
 
 def _names(names: set[str]) -> str:
     return ", ".join("{" + name + "}" for name in sorted(names)) or "keine"
-
-
-def _texts_error(source: str, problems: list[Problem]) -> ExportError:
-    lines = "\n".join(problem.render() for problem in problems)
-    noun = "Problem" if len(problems) == 1 else "Probleme"
-    return ExportError(
-        f"Brieftexte {source} sind fehlerhaft ({len(problems)} {noun}):\n{lines}",
-        problems=problems,
-    )
