@@ -38,7 +38,10 @@ demo: $(STAMP)
 	@echo "== 4. Arbeitsmappe für die aufnehmende Schule ======================="
 	$(SE) export school examples/intakes -o $(DEMO_OUT)/schule.xlsx --force
 	@echo
-	@echo "Fertig. Die Schul-Arbeitsmappe liegt in $(DEMO_OUT)/schule.xlsx"
+	@echo "== 5. Brief für die Familie (Deutsch/Arabisch, PDF) =================="
+	$(SE) export family-letter examples/intakes/amal-haddad.yaml -o $(DEMO_OUT)/brief-amal.pdf --force
+	@echo
+	@echo "Fertig. Die Schul-Arbeitsmappe liegt in $(DEMO_OUT)/schule.xlsx, der Brief in $(DEMO_OUT)/brief-amal.pdf"
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks conftest.py

@@ -22,7 +22,15 @@ except SystemExit:
 print(json.dumps(sorted(sys.modules)), file=sys.stderr)
 """
 
-HEAVY = ("openpyxl", "seiteneinsteiger.rules", "rich.table", "seiteneinsteiger.export")
+HEAVY = (
+    "openpyxl",
+    "seiteneinsteiger.rules",
+    "rich.table",
+    "seiteneinsteiger.export",
+    "fpdf",
+    "fontTools",
+    "uharfbuzz",
+)
 
 
 def _modules_after(*args: str) -> set[str]:
@@ -45,6 +53,7 @@ def _modules_after(*args: str) -> set[str]:
         ("rules", "--help"),
         ("export", "--help"),
         ("schools", "--help"),
+        ("export", "family-letter", "--help"),
     ],
 )
 def test_help_imports_nothing_heavy(args: tuple[str, ...]) -> None:

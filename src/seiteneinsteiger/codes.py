@@ -382,6 +382,54 @@ FLAGS: dict[str, str] = {
 #: Country codes that ISO 3166-1 does not assign but the contract allows.
 EXTRA_COUNTRIES: dict[str, str] = {"XK": "Kosovo", "XX": "unbekannt / staatenlos"}
 
+#: Readable German names where the ISO list's German name reads like a register entry
+#: ("Syrien, Arabische Republik") or is ambiguous; the countries of origin of ki-practice.md §6.2
+#: first. Other codes: pycountry's common name in German, then its German official name.
+COUNTRY_LABELS: dict[str, str] = {
+    "SY": "Syrien",
+    "IR": "Iran",
+    "MD": "Moldau",
+    "RU": "Russland",
+    "TR": "Türkei",
+    "PS": "Palästinensische Gebiete",
+    "VE": "Venezuela",
+    "BO": "Bolivien",
+    "TZ": "Tansania",
+    "LA": "Laos",
+    "KR": "Südkorea",
+    "KP": "Nordkorea",
+    "CD": "Kongo (Demokratische Republik)",
+    "CG": "Kongo (Republik)",
+    "GB": "Vereinigtes Königreich",
+    "US": "Vereinigte Staaten",
+    "VN": "Vietnam",
+}
+
+#: Readable German names of the languages of ki-practice.md §6.1 where ISO 639's German name is
+#: misleading ("Paschtu; Afghanisch"), unknown to families ("Nordkurdisch") or spelt otherwise
+#: in NRW practice; the same names as the questionnaire's language list (forms/names.py).
+LANGUAGE_LABELS: dict[str, str] = {
+    "fa": "Persisch (Farsi)",
+    "prs": "Dari",
+    "ps": "Paschtu",
+    "kmr": "Kurdisch (Kurmandschi)",
+    "ckb": "Kurdisch (Sorani)",
+    "sdh": "Kurdisch (Südkurdisch)",
+    "ku": "Kurdisch",
+    "ti": "Tigrinya",
+    "es": "Spanisch",
+    "el": "Griechisch",
+    "mk": "Mazedonisch",
+    "rom": "Romanes",
+    "be": "Belarussisch",
+    "sw": "Swahili",
+    "ta": "Tamil",
+    "aii": "Aramäisch (Assyrisch)",
+    "apc": "Arabisch (levantinisch)",
+    "arz": "Arabisch (ägyptisch)",
+    "acm": "Arabisch (irakisch)",
+}
+
 
 @cache
 def _german(domain: str) -> gettext.NullTranslations:
@@ -394,23 +442,30 @@ def _german(domain: str) -> gettext.NullTranslations:
 
 
 def country_name(code: str) -> str:
-    """German name of an ISO 3166-1 alpha-2 code (or of XK / XX)."""
+    """Readable German name of an ISO 3166-1 alpha-2 code (or of XK / XX): "Syrien"."""
     if code in EXTRA_COUNTRIES:
         return EXTRA_COUNTRIES[code]
+    if code in COUNTRY_LABELS:
+        return COUNTRY_LABELS[code]
     import pycountry
 
     country = pycountry.countries.get(alpha_2=code)
     if country is None:
         return code
-    return _german("iso3166-1").gettext(country.name)
+    name = getattr(country, "common_name", None) or country.name
+    return _german("iso3166-1").gettext(name)
 
 
 def language_name(code: str) -> str:
-    """German name of a BCP-47 primary language subtag."""
+    """Readable German name of a BCP-47 primary language subtag: "Paschtu"."""
+    if code in LANGUAGE_LABELS:
+        return LANGUAGE_LABELS[code]
     record = _language_record(code)
     if record is None:
         return code
-    return _german("iso639-3").gettext(record.name)
+    german = _german("iso639-3").gettext(record.name)
+    # "Romani; Zigeunersprache", "Swahili (Makrosprache)": the first name, no ISO remark
+    return german.split(";")[0].replace(" (Makrosprache)", "").strip()
 
 
 def _language_record(code: str) -> Any:

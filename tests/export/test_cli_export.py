@@ -45,7 +45,7 @@ def test_school_export_writes_a_private_file_and_says_who_was_left_out(
         "exportieren" in result.stderr
     )
     book = load_workbook(target)
-    assert len(book.sheetnames) == 2 + 12
+    assert len(book.sheetnames) == 2 + 12 + 1  # cover, overview, pupils, Grundlagen
 
 
 def test_openpyxl_leaves_no_temp_files_behind(

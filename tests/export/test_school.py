@@ -55,7 +55,8 @@ def school_book(example_rows: list[ExportRow]) -> Workbook:
 def test_sheets_cover_overview_and_one_per_pupil(school_book: Workbook) -> None:
     names = school_book.sheetnames
     assert names[:2] == ["Deckblatt", "Übersicht"]
-    pupils = names[2:]
+    assert names[-1] == "Grundlagen"  # the fields and their legal basis
+    pupils = names[2:-1]
     assert len(pupils) == 15  # 17 examples, 2 without consent for the school
     assert "Schülerinformation – Haddad, A." in pupils
     for name in pupils:
@@ -152,7 +153,10 @@ def test_cover_sheet_says_who_for_whom_and_why(school_book: Workbook) -> None:
     assert "Nur für die aufnehmende Schule" in text
     assert "Bitte nicht weitergeben" in text
     assert "So lesen Sie diese Arbeitsmappe" in text
-    assert "VO-DV I § 7 Abs. 2" in text
+    assert "Blatt „Grundlagen“" in text
+    basis = school_book["Grundlagen"]
+    rows = {row[0]: row[1] for row in basis.iter_rows(min_row=3, values_only=True)}
+    assert rows["Geburtsdatum"] == "VO-DV I § 7 Abs. 2 (Geburtsdatum)"
 
 
 def test_overview_has_one_row_per_pupil_with_filter_and_frozen_header(
@@ -235,6 +239,7 @@ def test_sheet_names_are_shortened_safely_and_stay_unique(example_rows: list[Exp
     assert book.sheetnames[2:] == [
         "Schülerinformation – Ab-c-d, A.",
         "Schülerinformation – Ab-c-d (2)",
+        "Grundlagen",
     ]
 
 

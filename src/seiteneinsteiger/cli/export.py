@@ -285,3 +285,81 @@ def _json(outcome: Outcome) -> dict[str, Any]:
         ],
         "problems": [problem_json(problem) for problem in outcome.problems],
     }
+
+
+# ---------------------------------------------------------------------------------------------
+# export family-letter
+
+
+@app.command("family-letter")
+def family_letter(
+    ctx: typer.Context,
+    case: Annotated[
+        str,
+        typer.Argument(
+            help="Intake-Datei (.yaml, .json) oder Fallnummer aus dem Fallregister.",
+            metavar="FALL",
+            show_default=False,
+        ),
+    ],
+    output: Annotated[
+        Path,
+        typer.Option("--output", "-o", help="Der Brief, der entsteht (.pdf).", show_default=False),
+    ],
+    lang: Annotated[
+        str | None,
+        typer.Option(
+            "--lang",
+            help="Sprache neben Deutsch, z. B. ar, uk, ti (sonst: Kontaktsprache der Familie "
+            "aus dem Intake; de = nur Deutsch).",
+        ),
+    ] = None,
+    district: DistrictOption = None,
+    rules: RulesOption = None,
+    force: ForceOption = False,
+    fmt: FormatOption = OutputFormat.text,
+) -> None:
+    """Brief für die Familie: Empfehlung und nächste Schritte, zweisprachig, als PDF (A4).
+
+    Deutsch und die Sprache der Familie nebeneinander, Arabisch, Persisch, Dari, Paschtu und
+    Sorani von rechts nach links. Schriften sind eingebettet: druckt überall gleich. Der Brief
+    enthält nur, was die Familie selbst erzählt hat, und die Empfehlung in einfachen Worten:
+    keine Hinweise zu AO-SF, Aufenthalt oder Gesundheit, keine Beratungsnotizen, keine Regeln.
+
+    Beispiel: seiteneinsteiger export family-letter examples/intakes/amal-haddad.yaml -o brief.pdf
+    """
+    with reported_errors(is_debug(ctx)):
+        from seiteneinsteiger.errors import SeiteneinsteigerError
+        from seiteneinsteiger.export.letter.run import run_family_letter
+
+        try:
+            outcome = run_family_letter(case, output, _options(district, rules, force), lang=lang)
+        except SeiteneinsteigerError as exc:
+            for problem in exc.problems:
+                show_problem(problem, to_err=True)
+            raise
+        for warning in outcome.warnings:
+            err(f"Hinweis: {warning}", fg="yellow")
+        language = outcome.language
+        if fmt is OutputFormat.json:
+            emit_json(
+                {
+                    "command": "export family-letter",
+                    "written": str(outcome.written),
+                    "sha256": outcome.sha256,
+                    "case_id": outcome.case_id,
+                    "source": outcome.source,
+                    "language": language.code,
+                    "reviewed": language.reviewed,
+                    "pages": outcome.pages,
+                    "fields": outcome.fields,
+                }
+            )
+            return
+        both = "Deutsch" if language.code == "de" else f"Deutsch und {language.name}"
+        pages = "Seite" if outcome.pages == 1 else "Seiten"
+        out(f"Geschrieben: {outcome.written}", fg="green")
+        out(
+            f"Brief für die Familie ({both}, {outcome.pages} {pages} A4). Die Weitergabe ist im "
+            "Exportprotokoll vermerkt."
+        )

@@ -11,8 +11,9 @@ becomes an error cell. Every exporter therefore writes through :func:`put` (norm
 * strip NUL and the other control characters XML cannot hold; tab and line breaks stay, CR and
   CRLF become LF (Excel's own line break; an XML reader would turn a raw CR into LF anyway, so
   this is the only way the text reads back exactly as written);
-* write dates as real dates shown ``TT.MM.JJJJ``, integers as numbers, ``None`` as an empty cell
-  and booleans as ``ja``/``nein``.
+* write dates as real dates shown ``TT.MM.JJJJ`` (an :class:`EstimatedDate` as
+  ``TT.MM.JJJJ (geschätzt)``), integers as numbers, ``None`` as an empty cell and booleans as
+  ``ja``/``nein``.
 """
 
 from __future__ import annotations
@@ -32,6 +33,17 @@ CellValue = str | int | float | bool | dt.date | None
 DANGEROUS_FIRST = ("=", "+", "-", "@", "\t", "\r", "\n")
 #: Excel number format for dates (Excel shows it as TT.MM.JJJJ in a German locale).
 DATE_FORMAT = "DD.MM.YYYY"
+#: An estimated date reads "01.01.2012 (geschätzt)" and stays a date (sorting, filtering).
+ESTIMATED_DATE_FORMAT = 'DD.MM.YYYY" (geschätzt)"'
+
+
+class EstimatedDate(dt.date):
+    """A date that is only estimated (``pupil.birth_date_estimated``); cells mark it."""
+
+    @classmethod
+    def of(cls, day: dt.date) -> EstimatedDate:
+        return cls(day.year, day.month, day.day)
+
 
 # C0 controls except tab, LF and CR, DEL, C1 controls, and the non-characters XML 1.0 forbids.
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
@@ -66,6 +78,10 @@ def put(cell: Cell | MergedCell, value: CellValue, *, number_format: str | None 
         return
     if isinstance(value, dt.datetime):
         value = value.date()
+    if isinstance(value, EstimatedDate):
+        cell.value = dt.date(value.year, value.month, value.day)
+        cell.number_format = ESTIMATED_DATE_FORMAT
+        return
     if isinstance(value, dt.date):
         cell.value = value
         cell.number_format = DATE_FORMAT

@@ -9,6 +9,7 @@ instead of "unbekanntes Feld"; :mod:`seiteneinsteiger.export.profiles` refuses t
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
@@ -36,7 +37,7 @@ from seiteneinsteiger.codes import (
     country_name,
     language_name,
 )
-from seiteneinsteiger.export.cells import CellValue
+from seiteneinsteiger.export.cells import CellValue, EstimatedDate
 from seiteneinsteiger.export.rows import ExportRow
 from seiteneinsteiger.models.intake import Address, Intake
 
@@ -226,6 +227,12 @@ def _first_language(row: ExportRow) -> str:
     return language_name(languages[0]) if languages else "nicht angegeben"
 
 
+def _birth_date(row: ExportRow) -> dt.date:
+    """The birth date; an estimated one is marked "(geschätzt)" wherever it is shown."""
+    pupil = row.intake.pupil
+    return EstimatedDate.of(pupil.birth_date) if pupil.birth_date_estimated else pupil.birth_date
+
+
 def _country_of_birth(row: ExportRow) -> str:
     code = row.intake.pupil.country_of_birth
     return country_name(code) if code else "nicht angegeben"
@@ -271,7 +278,7 @@ def _catalogue() -> dict[str, Field]:
             lambda r: _label(GENDER_LABELS, r.intake.pupil.gender) or "nicht angegeben",
             tuple(GENDER_LABELS.values()),
         ),
-        Field("pupil.birth_date", "Geburtsdatum", lambda r: r.intake.pupil.birth_date),
+        Field("pupil.birth_date", "Geburtsdatum", _birth_date),
         Field(
             "pupil.birth_date_estimated",
             "Geburtsdatum geschätzt",

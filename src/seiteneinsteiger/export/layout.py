@@ -6,9 +6,8 @@ Only imported by exporters (it imports openpyxl styles at module level).
 
 from __future__ import annotations
 
-import math
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import cast
 
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side  # noqa: TID253 - exporters load lazily
@@ -21,10 +20,13 @@ from seiteneinsteiger.export.cells import clean_text
 MAX_SHEET_TITLE = 31
 _FORBIDDEN_IN_TITLE = re.compile(r"[\[\]:*?/\\]")
 
-TITLE_FONT = Font(bold=True, size=14)
-BOLD = Font(bold=True)
-NOTE_FONT = Font(italic=True, color="7F1D1D")
-HEADER_FONT = Font(bold=True, color="FFFFFF")
+#: Fonts name their family and size: a font without a name prints in the viewer's default
+#: (LibreOffice: a serif), and the size is what the printed-size check reads.
+FONT_NAME = "Calibri"
+TITLE_FONT = Font(name=FONT_NAME, bold=True, size=14)
+BOLD = Font(name=FONT_NAME, bold=True, size=11)
+NOTE_FONT = Font(name=FONT_NAME, italic=True, color="7F1D1D", size=11)
+HEADER_FONT = Font(name=FONT_NAME, bold=True, color="FFFFFF", size=11)
 HEADER_FILL = PatternFill("solid", fgColor="1F4E79")
 SECTION_FILL = PatternFill("solid", fgColor="D9E2F3")
 FLAG_FILL = PatternFill("solid", fgColor="FFF2CC")
@@ -47,27 +49,81 @@ def as_sheet(ws: WriteOnlyWorksheet) -> Worksheet:
     return cast(Worksheet, ws)
 
 
+#: No printed text is smaller than this, after the page is scaled (tests check every sheet).
+MIN_PRINTED_PT = 8.0
+#: openpyxl's default font (Calibri 11): cells without a font of their own print in it.
+BODY_PT = 11.0
+#: Row height of one line of body text, in points.
+LINE_PT = 15.0
+A4_POINTS = (595.28, 841.89)  # portrait width, height
+MARGIN_SIDE = 0.5  # inches
+MARGIN_TOP_BOTTOM = 0.7  # inches
+
+
+def column_points(width: float) -> float:
+    """Printed width in points of a column ``width`` characters wide.
+
+    Excel's rule for the default font (Calibri 11, digit width 7 px): 7 px per character plus
+    5 px padding, at 96 px per inch.
+    """
+    return (7 * width + 5) * 0.75
+
+
+def printable_points(*, landscape: bool) -> tuple[float, float]:
+    """Width and height of the printable area of an A4 page, in points."""
+    width, height = A4_POINTS[::-1] if landscape else A4_POINTS
+    return width - 2 * 72 * MARGIN_SIDE, height - 2 * 72 * MARGIN_TOP_BOTTOM
+
+
+def fit_scale(
+    widths: Iterable[float], heights: Iterable[float] | None = None, *, landscape: bool
+) -> float:
+    """The scale a printer uses to fit the columns (and, with ``heights``, the rows) on a page."""
+    page_width, page_height = printable_points(landscape=landscape)
+    scale = min(1.0, page_width / max(sum(column_points(w) for w in widths), 1.0))
+    if heights is not None:
+        scale = min(scale, page_height / max(sum(heights), 1.0))
+    return scale
+
+
 def setup_print(
     ws: Worksheet,
     *,
     landscape: bool,
     title_rows: str | None = None,
     header: str | None = None,
+    one_page: bool = False,
+    scale: int | None = None,
+    title_columns: str | None = None,
 ) -> None:
-    """A4, portrait or landscape, scaled to the page width, page numbers in the footer."""
+    """A4, portrait or landscape, page numbers in the footer.
+
+    By default the sheet is scaled to the page width; ``one_page`` fits it on a single page
+    (a cover), ``scale`` prints it at a fixed percentage over as many pages as it needs, left to
+    right first, with ``title_rows``/``title_columns`` repeated on every page (a wide table).
+    In write-only mode call this before the first row is appended: the fit flag is written in
+    the sheet's header.
+    """
     ws.page_setup.paperSize = Worksheet.PAPERSIZE_A4
     ws.page_setup.orientation = "landscape" if landscape else "portrait"
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
     properties = ws.sheet_properties.pageSetUpPr
     if properties is None:
         properties = ws.sheet_properties.pageSetUpPr = PageSetupProperties()
-    properties.fitToPage = True
+    if scale is not None:
+        properties.fitToPage = False
+        ws.page_setup.scale = scale
+        ws.page_setup.pageOrder = "overThenDown"
+    else:
+        properties.fitToPage = True
+        ws.page_setup.fitToWidth = 1
+        ws.page_setup.fitToHeight = 1 if one_page else 0
     ws.print_options.gridLines = False
-    ws.page_margins.left = ws.page_margins.right = 0.5
-    ws.page_margins.top = ws.page_margins.bottom = 0.7
+    ws.page_margins.left = ws.page_margins.right = MARGIN_SIDE
+    ws.page_margins.top = ws.page_margins.bottom = MARGIN_TOP_BOTTOM
     if title_rows:
         ws.print_title_rows = title_rows
+    if title_columns:
+        ws.print_title_cols = title_columns
     footer, top = ws.oddFooter, ws.oddHeader
     if footer is not None:
         footer.center.text = "Seite &P von &N"
@@ -97,13 +153,47 @@ def sheet_title(name: str, taken: set[str]) -> str:
 CHARS_PER_WIDTH = 1.1
 
 
-def text_lines(text: str, width: int) -> int:
-    """How many printed lines ``text`` needs in a wrapped column ``width`` units wide."""
-    per_line = max(width * CHARS_PER_WIDTH, 1.0)
-    return sum(max(1, math.ceil(len(line) / per_line)) for line in text.split("\n"))
+def text_lines(text: str, width: float) -> int:
+    """How many printed lines ``text`` needs in a wrapped column ``width`` units wide.
+
+    Counted word by word, as the spreadsheet wraps: a word that does not fit on the line starts
+    a new one.
+    """
+    per_line = max(width * CHARS_PER_WIDTH - 1, 1.0)
+    lines = 0
+    for paragraph in text.split("\n"):
+        lines += 1
+        used = 0
+        for word in paragraph.split():
+            length = len(word)
+            if used and used + 1 + length > per_line:
+                lines += 1
+                used = 0
+            while length > per_line:  # a word longer than the line is broken
+                lines += 1
+                length -= int(per_line)
+            used += (1 if used else 0) + length
+    return max(lines, 1)
 
 
-def row_height(values: Iterable[tuple[object, int]]) -> float | None:
+def row_height(values: Iterable[tuple[object, float]], *, font_pt: float = BODY_PT) -> float | None:
     """A row height that shows wrapped text fully: ``values`` are (value, column width)."""
     lines = max((text_lines(v, w) for v, w in values if isinstance(v, str)), default=1)
-    return None if lines <= 1 else 15.0 * lines
+    line = LINE_PT * font_pt / BODY_PT
+    return None if lines <= 1 and font_pt <= BODY_PT else round(line * lines + 2, 1)
+
+
+def append_row(
+    ws: WriteOnlyWorksheet, cells: Sequence[object], *, index: int, height: float | None
+) -> None:
+    """Append row number ``index`` of a write-only sheet with its own height.
+
+    The height is set just before the row is streamed and dropped right after, so memory stays
+    flat however many rows follow.
+    """
+    dimensions = as_sheet(ws).row_dimensions
+    if height:
+        dimensions[index].height = height
+    ws.append(cells)
+    if height:
+        del dimensions[index]

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from openpyxl import Workbook  # noqa: TID253 - exporters load lazily
 from openpyxl.formatting.rule import FormulaRule  # noqa: TID253 - exporters load lazily
-from openpyxl.styles import Alignment, Font, PatternFill  # noqa: TID253 - exporters load lazily
+from openpyxl.styles import Font, PatternFill  # noqa: TID253 - exporters load lazily
 from openpyxl.utils import get_column_letter  # noqa: TID253 - exporters load lazily
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet  # noqa: TID253 - exporters load lazily
 
@@ -60,15 +60,30 @@ class OverviewResult:
     cases: list[str | None]
 
 
+#: The cases sheet prints at this scale over as many landscape pages as it needs, the case id
+#: and the name repeated on each: 11 pt prints at 9.4 pt.
+CASES_SCALE = 85
+#: Columns repeated on every printed page of the cases sheet (case id, family and given names).
+KEY_FIELDS = ("case_id", "pupil.family_name", "pupil.given_names")
+WIDE_FIELDS = {
+    "recommendation.flags": 85,
+    "recommendation.measures": 45,
+    "recommendation.school_forms": 45,
+}
+COVER_WIDTHS = (32, 64)
+
+
 def _width(spec: ProfileField) -> int:
     name = spec.name
-    if name in {"recommendation.flags", "recommendation.school_forms", "recommendation.measures"}:
-        return 50
+    if name in WIDE_FIELDS:
+        return WIDE_FIELDS[name]
+    if name == "pupil.birth_date":
+        return 22  # room for "01.01.2012 (geschätzt)"
     if name.endswith(("date", "_until")):
-        return 12
+        return max(12, min(18, len(spec.header) + 2))
     if name in {"pupil.age", "recommendation.grade", "recommendation.flag_count"}:
-        return 9
-    return max(12, min(26, len(spec.header) + 2))
+        return 11
+    return max(14, min(18, len(spec.header) + 2))  # longer headers wrap
 
 
 def build_overview_workbook(
@@ -88,23 +103,27 @@ def build_overview_workbook(
     summary_fields = [CATALOGUE[name] for name in SUMMARY_FIELDS]
     case_ids: list[str | None] = []
 
-    _prepare_cases_sheet(cases_sheet, specs)
-    header_font = Font(bold=True, color="FFFFFF")
-    header_fill = PatternFill("solid", fgColor="1F4E79")
-    wrap = Alignment(wrap_text=True, vertical="top")
+    widths = _prepare_cases_sheet(cases_sheet, specs)
     header = []
     for spec in specs:
         cell = write_only_cell(cases_sheet, spec.header)
-        cell.font = header_font
-        cell.fill = header_fill
-        cell.alignment = wrap
+        cell.font = layout.HEADER_FONT
+        cell.fill = layout.HEADER_FILL
+        cell.alignment = layout.WRAP
         header.append(cell)
-    cases_sheet.append(header)
+    headers = [spec.header for spec in specs]
+    layout.append_row(
+        cases_sheet,
+        header,
+        index=1,
+        height=layout.row_height(zip(headers, widths, strict=True)),
+    )
     count = 0
     for row in rows:
         count += 1
         case_ids.append(row.intake.case_id)
-        cases_sheet.append(write_only_row(cases_sheet, [spec.field.value(row) for spec in specs]))
+        cells, height = _case_row(cases_sheet, [spec.field.value(row) for spec in specs], widths)
+        layout.append_row(cases_sheet, cells, index=count + 1, height=height)
         for summary in summary_fields:
             category = summary.category(row) if summary.category else None
             if isinstance(category, str):
@@ -115,15 +134,43 @@ def build_overview_workbook(
     return OverviewResult(workbook=workbook, cases=case_ids)
 
 
-def _prepare_cases_sheet(sheet: WriteOnlyWorksheet, specs: list[ProfileField]) -> None:
-    # widths, panes and print titles go into the sheet header: set before the first append
+def _prepare_cases_sheet(sheet: WriteOnlyWorksheet, specs: list[ProfileField]) -> list[int]:
+    """Widths, panes and print settings (the sheet header: before the first append)."""
     ws = layout.as_sheet(sheet)
-    for column, spec in enumerate(specs, 1):
-        ws.column_dimensions[get_column_letter(column)].width = _width(spec)
+    widths = [_width(spec) for spec in specs]
+    for column, width in enumerate(widths, 1):
+        ws.column_dimensions[get_column_letter(column)].width = width
     names = [spec.name for spec in specs]
     frozen = names.index("pupil.given_names") + 2 if "pupil.given_names" in names else 1
     ws.freeze_panes = f"{get_column_letter(frozen)}2"
-    layout.setup_print(ws, landscape=True, title_rows="1:1")
+    keys = 0
+    while keys < len(names) and names[keys] in KEY_FIELDS:
+        keys += 1
+    layout.setup_print(
+        ws,
+        landscape=True,
+        title_rows="1:1",
+        title_columns=f"A:{get_column_letter(keys)}" if keys else None,
+        scale=CASES_SCALE,
+    )
+    return widths
+
+
+def _case_row(
+    ws: WriteOnlyWorksheet, values: list[CellValue], widths: list[int]
+) -> tuple[list[object], float | None]:
+    """One case as cells. A row whose text does not fit its columns is as high as its longest
+    text, its cells wrapped and top-aligned; other rows are passed plainly (fast, see
+    write_only_row)."""
+    height = layout.row_height(zip(values, widths, strict=True))
+    if height is None:
+        return write_only_row(ws, values), None
+    cells: list[object] = []
+    for value in values:  # a tall row: every cell wrapped and at the top
+        cell = write_only_cell(ws, value)
+        cell.alignment = layout.VALUE
+        cells.append(cell)
+    return cells, height
 
 
 def _finish_cases_sheet(sheet: WriteOnlyWorksheet, specs: list[ProfileField], count: int) -> None:
@@ -155,6 +202,7 @@ def _write_summary(
     sheet.column_dimensions["A"].width = 44
     sheet.column_dimensions["B"].width = 12
     sheet.column_dimensions["C"].width = 12
+    layout.setup_print(sheet, landscape=False)  # write-only: before the first row
     bold = Font(bold=True)
     title = write_only_cell(ws, "Auswertung der Fälle in dieser Mappe")
     title.font = Font(bold=True, size=14)
@@ -181,7 +229,6 @@ def _write_summary(
                     write_only_cell(ws, share, number_format=PERCENT),
                 ]
             )
-    layout.setup_print(layout.as_sheet(ws), landscape=False)
 
 
 def _ordered(summary: Field, counter: Counter[str]) -> list[str]:
@@ -194,26 +241,37 @@ def _ordered(summary: Field, counter: Counter[str]) -> list[str]:
 def _write_cover(
     ws: WriteOnlyWorksheet, profile: Profile, cover: OverviewCover, count: int
 ) -> None:
+    """The cover, on one portrait page: every explanation wrapped and its row high enough."""
     sheet = layout.as_sheet(ws)
-    sheet.column_dimensions["A"].width = 36
-    sheet.column_dimensions["B"].width = 90
-    bold = Font(bold=True)
-    wrap = Alignment(wrap_text=True, vertical="top")
+    label_width, value_width = COVER_WIDTHS
+    sheet.column_dimensions["A"].width = label_width
+    sheet.column_dimensions["B"].width = value_width
+    layout.setup_print(sheet, landscape=False, one_page=True)  # write-only: before any row
+    line = 0
+
+    def append(cells: list[object], height: float | None = None) -> None:
+        nonlocal line
+        line += 1
+        layout.append_row(ws, cells, index=line, height=height)
 
     def pair(label: str, value: CellValue) -> None:
         label_cell = write_only_cell(ws, label)
-        label_cell.font = bold
+        label_cell.font = layout.BOLD
+        label_cell.alignment = layout.WRAP
         value_cell = write_only_cell(ws, value)
-        value_cell.alignment = wrap
-        ws.append([label_cell, value_cell])
+        value_cell.alignment = layout.VALUE
+        append(
+            [label_cell, value_cell],
+            layout.row_height([(label, label_width), (value, value_width)]),
+        )
 
     title = write_only_cell(ws, profile.title)
-    title.font = Font(bold=True, size=14)
-    ws.append([title])
+    title.font = layout.TITLE_FONT
+    append([title], layout.row_height([], font_pt=layout.TITLE_FONT.sz or layout.BODY_PT))
     note = write_only_cell(ws, f"Vertraulich – Empfänger: {profile.recipient}")
-    note.font = Font(italic=True, color="7F1D1D")
-    ws.append([note])
-    ws.append([])
+    note.font = layout.NOTE_FONT
+    append([note])
+    append([])
     pair("Erstellt am", cover.created)
     pair("Erstellt von", cover.ki or "Kommunales Integrationszentrum")
     pair("Empfänger", profile.recipient)
@@ -224,7 +282,12 @@ def _write_cover(
         "Markierung",
         f"Zeilen mit Hinweisen der Empfehlung sind im Blatt „{CASES_TITLE}“ gelb hinterlegt.",
     )
-    ws.append([])
+    pair(
+        "Ausdruck",
+        f"Das Blatt „{CASES_TITLE}“ wird quer über mehrere Seiten gedruckt; Fallnummer und "
+        "Name stehen auf jeder Seite.",
+    )
+    append([])
     pair("Zweck", profile.purpose)
     pair(
         "Weitergabe",
@@ -237,10 +300,9 @@ def _write_cover(
         "Nachweis",
         "Die Weitergabe ist im Exportprotokoll vermerkt (Art. 15 DSGVO, VO-DV I § 3 Abs. 4).",
     )
-    ws.append([])
+    append([])
     heading = write_only_cell(ws, "Angaben in dieser Mappe und ihre Grundlage")
-    heading.font = bold
-    ws.append([heading])
+    heading.font = layout.BOLD
+    append([heading])
     for spec in profile.fields:
         pair(spec.header, spec.basis)
-    layout.setup_print(layout.as_sheet(ws), landscape=False)

@@ -22,13 +22,14 @@ from functools import cache
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
 from seiteneinsteiger.codes import ConsentScope, suggest
 from seiteneinsteiger.errors import ExportError, Problem
 from seiteneinsteiger.export.fields import CATALOGUE
 from seiteneinsteiger.export.fields import Field as CatalogueField
-from seiteneinsteiger.yamlsource import Document, load_documents
+from seiteneinsteiger.export.modelfile import file_error, load_model_file
+from seiteneinsteiger.yamlsource import Document
 
 FORMAT = "seiteneinsteiger/export-profile@1"
 PROFILE_DIR = Path(__file__).resolve().parent.parent / "data" / "profiles"
@@ -199,24 +200,18 @@ def _load_builtin(name: str) -> Profile:
 
 def load_profile_file(path: Path, display: str | None = None) -> Profile:
     """Load and check one profile file; every problem is reported with ``FILE:LINE``."""
-    from seiteneinsteiger.intake_io import explain_validation_error
-
     source = display or str(path)
-    document = load_documents(path, source)[0]
-    data = document.data
-    if not isinstance(data, dict):
-        raise ExportError(f"{source}:1: eine Abbildung mit format, id, fields, ... erwartet")
-    try:
-        parsed = ProfileFile.model_validate(data)
-    except ValidationError as exc:
-        problems = [
-            _problem(document, loc, message)
-            for loc, message in explain_validation_error(exc, ProfileFile, data)
-        ]
-        raise _profile_error(source, problems) from None
+    document, parsed = load_model_file(
+        path,
+        source,
+        ProfileFile,
+        title="Exportprofil",
+        expected="format, id, fields, ...",
+        locate=_problem,
+    )
     problems = _check_fields(document, parsed)
     if problems:
-        raise _profile_error(source, problems)
+        raise file_error("Exportprofil", source, problems)
     return Profile(
         id=parsed.id,
         title=parsed.title,
@@ -271,12 +266,3 @@ def _check_fields(document: Document, parsed: ProfileFile) -> list[Problem]:
 def _problem(document: Document, loc: tuple[str | int, ...], message: str) -> Problem:
     # an unknown *catalogue* field is the value of a "field:" key, not a key of the profile
     return document.problem(loc, message, at_key=None if loc[-1:] != ("field",) else False)
-
-
-def _profile_error(source: str, problems: list[Problem]) -> ExportError:
-    lines = "\n".join(problem.render() for problem in problems)
-    noun = "Problem" if len(problems) == 1 else "Probleme"
-    return ExportError(
-        f"Exportprofil {source} ist fehlerhaft ({len(problems)} {noun}):\n{lines}",
-        problems=problems,
-    )

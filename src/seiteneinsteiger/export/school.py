@@ -1,10 +1,11 @@
 """The workbook for the receiving school.
 
-Sheets: ``Deckblatt`` (who, when, for whom, how to read it, data protection, the fields and their
-legal basis), ``Übersicht`` (one row per pupil) and one ``Schülerinformation – <Name>`` sheet per
-pupil. What a pupil sheet shows is the school profile (``profiles/school.yaml``); confidential
-fields cannot be in it (see :mod:`seiteneinsteiger.export.profiles`). Only pupils whose consent
-names the school may be passed in (:func:`seiteneinsteiger.export.rows.split_by_consent`).
+Sheets: ``Deckblatt`` (who, when, for whom, how to read it, data protection; one page),
+``Übersicht`` (one row per pupil), one ``Schülerinformation – <Name>`` sheet per pupil and
+``Grundlagen`` (the fields and their legal basis). What a pupil sheet shows is the school
+profile (``profiles/school.yaml``); confidential fields cannot be in it (see
+:mod:`seiteneinsteiger.export.profiles`). Only pupils whose consent names the school may be
+passed in (:func:`seiteneinsteiger.export.rows.split_by_consent`).
 """
 
 from __future__ import annotations
@@ -26,8 +27,12 @@ from seiteneinsteiger.export.rows import ExportRow
 PUPIL_PREFIX = "Schülerinformation – "
 OVERVIEW_TITLE = "Übersicht"
 COVER_TITLE = "Deckblatt"
+BASIS_TITLE = "Grundlagen"
 LABEL_WIDTH = 38
 VALUE_WIDTH = 72
+#: The cover is one portrait page: columns that fit its width at full size.
+COVER_LABEL_WIDTH = 32
+COVER_VALUE_WIDTH = 64
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,6 +90,7 @@ def build_school_workbook(
     for row in rows:
         sheet = workbook.create_sheet(layout.sheet_title(pupil_sheet_name(row), taken))
         _write_pupil(sheet, row, profile)
+    _write_basis(workbook.create_sheet(layout.sheet_title(BASIS_TITLE, taken)), profile)
     return workbook
 
 
@@ -94,27 +100,29 @@ def build_school_workbook(
 def _write_cover(
     ws: Worksheet, rows: Sequence[ExportRow], profile: Profile, cover: CoverInfo
 ) -> None:
-    ws.column_dimensions["A"].width = LABEL_WIDTH
-    ws.column_dimensions["B"].width = VALUE_WIDTH + 18
+    ws.column_dimensions["A"].width = COVER_LABEL_WIDTH
+    ws.column_dimensions["B"].width = COVER_VALUE_WIDTH
     line = 1
 
     def text(value: CellValue, *, font: Font | None = None, label: str | None = None) -> None:
         nonlocal line
+        cells: list[tuple[object, float]] = []
         if label is not None:
             put(ws.cell(row=line, column=1), label)
             ws.cell(row=line, column=1).font = layout.BOLD
-            ws.cell(row=line, column=1).alignment = layout.TOP
+            ws.cell(row=line, column=1).alignment = layout.WRAP
             target = ws.cell(row=line, column=2)
-            width = VALUE_WIDTH + 18
+            cells = [(label, COVER_LABEL_WIDTH), (value, COVER_VALUE_WIDTH)]
         else:
             target = ws.cell(row=line, column=1)
             ws.merge_cells(start_row=line, start_column=1, end_row=line, end_column=2)
-            width = LABEL_WIDTH + VALUE_WIDTH + 18
+            cells = [(value, COVER_LABEL_WIDTH + COVER_VALUE_WIDTH)]
         put(target, value)
-        target.alignment = layout.WRAP
+        target.alignment = layout.VALUE
         if font is not None:
             target.font = font
-        height = layout.row_height([(value, width)])
+        size = font.sz if font is not None and font.sz else layout.BODY_PT
+        height = layout.row_height(cells, font_pt=size)
         if height:
             ws.row_dimensions[line].height = height
         line += 1
@@ -168,39 +176,59 @@ def _write_cover(
         "(Art. 15 DSGVO, VO-DV I § 3 Abs. 4).",
         label="Nachweis",
     )
-    line += 1
-    text("Angaben in dieser Mappe und ihre Grundlage", font=layout.BOLD)
+    text(
+        f"Welche Angaben diese Mappe enthält und auf welcher Grundlage: Blatt „{BASIS_TITLE}“.",
+        label="Angaben",
+    )
+    layout.setup_print(ws, landscape=False, header=layout.CONFIDENTIAL, one_page=True)
+    ws.print_area = f"A1:B{line - 1}"
+
+
+def _write_basis(ws: Worksheet, profile: Profile) -> None:
+    """The fields of the workbook and their legal basis (printed with a repeated header)."""
+    ws.column_dimensions["A"].width = COVER_LABEL_WIDTH
+    ws.column_dimensions["B"].width = COVER_VALUE_WIDTH
+    put(ws.cell(row=1, column=1), "Angaben in dieser Mappe und ihre Grundlage")
+    ws.cell(row=1, column=1).font = layout.TITLE_FONT
+    ws.row_dimensions[1].height = layout.row_height([], font_pt=14)
     for column, title in enumerate(("Angabe", "Grundlage"), 1):
-        cell = ws.cell(row=line, column=column)
+        cell = ws.cell(row=2, column=column)
         put(cell, title)
         cell.font = layout.HEADER_FONT
         cell.fill = layout.HEADER_FILL
-    line += 1
+    line = 3
     for spec in profile.fields:
         put(ws.cell(row=line, column=1), spec.header)
         put(ws.cell(row=line, column=2), spec.basis)
-        ws.cell(row=line, column=1).alignment = layout.TOP
+        ws.cell(row=line, column=1).alignment = layout.WRAP
         ws.cell(row=line, column=2).alignment = layout.WRAP
-        height = layout.row_height([(spec.basis, VALUE_WIDTH + 18)])
+        height = layout.row_height(
+            [(spec.header, COVER_LABEL_WIDTH), (spec.basis, COVER_VALUE_WIDTH)]
+        )
         if height:
             ws.row_dimensions[line].height = height
         line += 1
-    layout.setup_print(ws, landscape=False, title_rows=None, header=layout.CONFIDENTIAL)
-    ws.print_area = f"A1:B{line - 1}"
+    ws.freeze_panes = "A3"
+    layout.setup_print(ws, landscape=False, title_rows="1:2", header=layout.CONFIDENTIAL)
 
 
 # --- overview ------------------------------------------------------------------------------
 
 
 def _column_width(spec: ProfileField) -> int:
+    """Widths that fit the overview on one landscape page wide, 11 pt printing at 8 pt or more."""
     name = spec.name
+    if name == "pupil.birth_date":
+        return 22  # room for "01.01.2012 (geschätzt)"
     if name.endswith("_date"):
-        return 14
+        return 12
     if name in {"recommendation.grade", "recommendation.erstfoerderung"}:
         return 14
-    if name in {"recommendation.school_notes", "recommendation.measures", "recommendation.flags"}:
-        return 48
-    return max(14, min(28, len(spec.header) + 2))
+    if name in {"recommendation.school_notes", "recommendation.flags"}:
+        return 44
+    if name == "recommendation.measures":
+        return 32
+    return max(12, min(20, len(spec.header) + 2))
 
 
 def _write_overview(ws: Worksheet, rows: Sequence[ExportRow], profile: Profile) -> None:

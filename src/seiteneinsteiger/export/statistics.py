@@ -162,30 +162,41 @@ def _period(rows: Sequence[ExportRow]) -> str | None:
     return f"{min(dates):%m/%Y} bis {max(dates):%m/%Y}"
 
 
+COVER_WIDTHS = (30, 64)
+TABLE_WIDTHS = (48, 12, 12)
+
+
 def _write_cover(
     ws: Worksheet, rows: Sequence[ExportRow], profile: Profile, cover: StatisticsCover
 ) -> None:
-    ws.column_dimensions["A"].width = 34
-    ws.column_dimensions["B"].width = 90
+    """The cover, on one portrait page; explanations wrap in column B, their rows high enough."""
+    label_width, value_width = COVER_WIDTHS
+    ws.column_dimensions["A"].width = label_width
+    ws.column_dimensions["B"].width = value_width
     line = 1
 
-    def pair(label: str | None, value: CellValue, *, bold: bool = False) -> None:
+    def title(text: str) -> None:
+        nonlocal line
+        put(ws.cell(row=line, column=1), text)
+        ws.cell(row=line, column=1).font = layout.TITLE_FONT
+        ws.row_dimensions[line].height = layout.row_height([], font_pt=14)
+        line += 1
+
+    def pair(label: str | None, value: CellValue) -> None:
         nonlocal line
         if label is not None:
             put(ws.cell(row=line, column=1), label)
             ws.cell(row=line, column=1).font = layout.BOLD
-            ws.cell(row=line, column=1).alignment = layout.TOP
-        cell = ws.cell(row=line, column=2 if label is not None else 1)
+            ws.cell(row=line, column=1).alignment = layout.WRAP
+        cell = ws.cell(row=line, column=2)
         put(cell, value)
-        cell.alignment = layout.WRAP
-        if bold:
-            cell.font = layout.TITLE_FONT
-        height = layout.row_height([(value, 90)])
+        cell.alignment = layout.VALUE
+        height = layout.row_height([(label, label_width), (value, value_width)])
         if height:
             ws.row_dimensions[line].height = height
         line += 1
 
-    pair(None, profile.title, bold=True)
+    title(profile.title)
     line += 1
     pair("Erstellt am", cover.created)
     pair("Erstellt von", cover.ki or "Kommunales Integrationszentrum")
@@ -211,13 +222,20 @@ def _write_cover(
         "Nur Anzahlen: keine Namen, keine Geburtsdaten (nur Altersgruppen), keine Freitexte, "
         "keine Fallnummern. Zahlen unter 5 werden nicht genau angegeben.",
     )
-    layout.setup_print(ws, landscape=False)
+    layout.setup_print(ws, landscape=False, one_page=True)
+
+
+def _note(ws: Worksheet, line: int, text: str) -> None:
+    """An explanation under a table, across its three columns, its row high enough."""
+    put(ws.cell(row=line, column=1), text)
+    ws.cell(row=line, column=1).alignment = layout.WRAP
+    ws.merge_cells(start_row=line, start_column=1, end_row=line, end_column=3)
+    ws.row_dimensions[line].height = layout.row_height([(text, sum(TABLE_WIDTHS))])
 
 
 def _write_tables(ws: Worksheet, tables: list[CountTable]) -> None:
-    ws.column_dimensions["A"].width = 48
-    ws.column_dimensions["B"].width = 12
-    ws.column_dimensions["C"].width = 12
+    for letter, width in zip("ABC", TABLE_WIDTHS, strict=True):
+        ws.column_dimensions[letter].width = width
     line = 1
     for table in tables:
         put(ws.cell(row=line, column=1), table.title)
@@ -230,19 +248,20 @@ def _write_tables(ws: Worksheet, tables: list[CountTable]) -> None:
             cell.fill = layout.HEADER_FILL
         line += 1
         if table.withheld:
-            put(ws.cell(row=line, column=1), WITHHELD_TEXT)
-            ws.cell(row=line, column=1).alignment = layout.WRAP
-            ws.row_dimensions[line].height = 30
+            _note(ws, line, WITHHELD_TEXT)
             line += 1
         for category, cells in table.rows:
             put(ws.cell(row=line, column=1), category)
+            height = layout.row_height([(category, TABLE_WIDTHS[0])])
+            if height:  # a long category (a hint of the recommendation) wraps
+                ws.cell(row=line, column=1).alignment = layout.WRAP
+                ws.row_dimensions[line].height = height
             for column, shown in enumerate(cells, 2):
                 put(ws.cell(row=line, column=column), shown)
+                ws.cell(row=line, column=column).alignment = layout.TOP
             line += 1
         if table.note:
-            put(ws.cell(row=line, column=1), table.note)
-            ws.cell(row=line, column=1).alignment = layout.WRAP
-            ws.row_dimensions[line].height = 30
+            _note(ws, line, table.note)
             line += 1
         if len(table.columns) == 2:
             put(ws.cell(row=line, column=1), "Insgesamt")
