@@ -13,49 +13,56 @@ import gettext
 import unicodedata
 from functools import cache
 
-from seiteneinsteiger.codes import EXTRA_COUNTRIES, check_country, check_language, language_name
+from seiteneinsteiger.codes import (
+    EXTRA_COUNTRIES,
+    check_country,
+    check_language,
+    country_name,
+    language_name,
+)
 
-#: code -> (German name, name of the language in itself)
-LANGUAGES: dict[str, tuple[str, str]] = {
-    "de": ("Deutsch", "Deutsch"),
-    "ar": ("Arabisch", "العربية"),
-    "uk": ("Ukrainisch", "Українська"),
-    "ru": ("Russisch", "Русский"),
-    "tr": ("Türkisch", "Türkçe"),
-    "fa": ("Persisch (Farsi)", "فارسی"),
-    "prs": ("Dari", "دری"),
-    "ps": ("Paschtu", "پښتو"),
-    "kmr": ("Kurdisch (Kurmandschi)", "Kurmancî"),
-    "ckb": ("Kurdisch (Sorani)", "کوردیی سۆرانی"),
-    "ti": ("Tigrinya", "ትግርኛ"),
-    "am": ("Amharisch", "አማርኛ"),
-    "so": ("Somali", "Af-Soomaali"),
-    "ro": ("Rumänisch", "Română"),
-    "bg": ("Bulgarisch", "Български"),
-    "sq": ("Albanisch", "Shqip"),
-    "sr": ("Serbisch", "Српски / Srpski"),
-    "bs": ("Bosnisch", "Bosanski"),
-    "hr": ("Kroatisch", "Hrvatski"),
-    "mk": ("Mazedonisch", "Македонски"),
-    "rom": ("Romanes", "Romani čhib"),
-    "pl": ("Polnisch", "Polski"),
-    "en": ("Englisch", "English"),
-    "fr": ("Französisch", "Français"),
-    "es": ("Spanisch", "Español"),
-    "it": ("Italienisch", "Italiano"),
-    "pt": ("Portugiesisch", "Português"),
-    "el": ("Griechisch", "Ελληνικά"),
-    "hu": ("Ungarisch", "Magyar"),
-    "ka": ("Georgisch", "ქართული"),
-    "hy": ("Armenisch", "Հայերեն"),
-    "az": ("Aserbaidschanisch", "Azərbaycanca"),
-    "ur": ("Urdu", "اردو"),
-    "hi": ("Hindi", "हिन्दी"),
-    "bn": ("Bengalisch", "বাংলা"),
-    "ta": ("Tamil", "தமிழ்"),
-    "zh": ("Chinesisch", "中文"),
-    "vi": ("Vietnamesisch", "Tiếng Việt"),
-    "aii": ("Aramäisch (Assyrisch)", "ܣܘܪܝܬ"),
+#: The languages listed first in the questionnaire, with their names in themselves; the German
+#: names come from codes.language_name (one table of German labels for forms and exports).
+ENDONYMS: dict[str, str] = {
+    "de": "Deutsch",
+    "ar": "العربية",
+    "uk": "Українська",
+    "ru": "Русский",
+    "tr": "Türkçe",
+    "fa": "فارسی",
+    "prs": "دری",
+    "ps": "پښتو",
+    "kmr": "Kurmancî",
+    "ckb": "کوردیی سۆرانی",
+    "ti": "ትግርኛ",
+    "am": "አማርኛ",
+    "so": "Af-Soomaali",
+    "ro": "Română",
+    "bg": "Български",
+    "sq": "Shqip",
+    "sr": "Српски / Srpski",
+    "bs": "Bosanski",
+    "hr": "Hrvatski",
+    "mk": "Македонски",
+    "rom": "Romani čhib",
+    "pl": "Polski",
+    "en": "English",
+    "fr": "Français",
+    "es": "Español",
+    "it": "Italiano",
+    "pt": "Português",
+    "el": "Ελληνικά",
+    "hu": "Magyar",
+    "ka": "ქართული",
+    "hy": "Հայերեն",
+    "az": "Azərbaycanca",
+    "ur": "اردو",
+    "hi": "हिन्दी",
+    "bn": "বাংলা",
+    "ta": "தமிழ்",
+    "zh": "中文",
+    "vi": "Tiếng Việt",
+    "aii": "ܣܘܪܝܬ",
 }
 
 #: Form languages whose sheets are laid out right to left.
@@ -86,45 +93,45 @@ _LANGUAGE_ALIASES: dict[str, tuple[str, ...]] = {
 #: country lists and accepted when typed. XK and XX are not in ISO 3166-1 at all.
 COMMON_COUNTRY_NAMES: dict[str, dict[str, str]] = {
     "SY": {
-        "de": "Syrien", "en": "Syria", "ar": "سوريا", "uk": "Сирія", "ru": "Сирия",
+        "en": "Syria", "ar": "سوريا", "uk": "Сирія", "ru": "Сирия",
         "tr": "Suriye", "fa": "سوریه", "prs": "سوریه", "ps": "سوریه", "kmr": "Sûriye",
         "ckb": "سووریا", "ti": "ሶርያ", "ro": "Siria", "bg": "Сирия", "sq": "Siria",
         "sr": "Sirija", "pl": "Syria", "fr": "Syrie", "es": "Siria", "so": "Suuriya",
     },
     "IR": {
-        "de": "Iran", "en": "Iran", "ar": "إيران", "uk": "Іран", "ru": "Иран", "tr": "İran",
+        "en": "Iran", "ar": "إيران", "uk": "Іран", "ru": "Иран", "tr": "İran",
         "fa": "ایران", "prs": "ایران", "ps": "ایران", "kmr": "Îran", "ckb": "ئێران",
         "ti": "ኢራን", "ro": "Iran", "bg": "Иран", "sq": "Iran", "sr": "Iran", "pl": "Iran",
         "fr": "Iran", "es": "Irán", "so": "Iiraan",
     },
     "RU": {
-        "de": "Russland", "en": "Russia", "ar": "روسيا", "uk": "Росія", "ru": "Россия",
+        "en": "Russia", "ar": "روسيا", "uk": "Росія", "ru": "Россия",
         "tr": "Rusya", "fa": "روسیه", "prs": "روسیه", "ps": "روسیه", "kmr": "Rûsya",
         "ckb": "ڕووسیا", "ti": "ሩስያ", "ro": "Rusia", "bg": "Русия", "sq": "Rusia",
         "sr": "Rusija", "pl": "Rosja", "fr": "Russie", "es": "Rusia", "so": "Ruushka",
     },
     "MD": {
-        "de": "Moldau (Moldawien)", "en": "Moldova", "ar": "مولدوفا", "uk": "Молдова",
+        "en": "Moldova", "ar": "مولدوفا", "uk": "Молдова",
         "ru": "Молдова", "tr": "Moldova", "fa": "مولداوی", "prs": "مولداوی", "ps": "مولداویا",
         "kmr": "Moldova", "ckb": "مۆڵدۆڤا", "ti": "ሞልዶቫ", "ro": "Republica Moldova",
         "bg": "Молдова", "sq": "Moldavia", "sr": "Moldavija", "pl": "Mołdawia",
         "fr": "Moldavie", "es": "Moldavia", "so": "Moldofa",
     },
     "TR": {
-        "de": "Türkei", "en": "Türkiye (Turkey)", "ar": "تركيا", "uk": "Туреччина",
+        "en": "Türkiye (Turkey)", "ar": "تركيا", "uk": "Туреччина",
         "ru": "Турция", "tr": "Türkiye", "fa": "ترکیه", "prs": "ترکیه", "ps": "ترکیه",
         "kmr": "Tirkiye", "ckb": "تورکیا", "ti": "ቱርኪ", "ro": "Turcia", "bg": "Турция",
         "sq": "Turqia", "sr": "Turska", "pl": "Turcja", "fr": "Turquie", "es": "Turquía",
         "so": "Turkiga",
     },
     "XK": {
-        "de": "Kosovo", "en": "Kosovo", "ar": "كوسوفو", "uk": "Косово", "ru": "Косово",
+        "en": "Kosovo", "ar": "كوسوفو", "uk": "Косово", "ru": "Косово",
         "tr": "Kosova", "fa": "کوزوو", "prs": "کوزوو", "ps": "کوسوو", "kmr": "Kosova",
         "ckb": "کۆسۆڤۆ", "ti": "ኮሶቮ", "ro": "Kosovo", "bg": "Косово", "sq": "Kosova",
         "sr": "Kosovo", "pl": "Kosowo", "fr": "Kosovo", "es": "Kosovo", "so": "Kosofo",
     },
     "XX": {
-        "de": "unbekannt / staatenlos", "en": "unknown / stateless",
+        "en": "unknown / stateless",
         "ar": "غير معروف / بدون جنسية", "uk": "невідомо / без громадянства",
         "ru": "неизвестно / без гражданства", "tr": "bilinmiyor / vatansız",
         "fa": "نامعلوم / بدون تابعیت", "prs": "نامعلوم / بدون تابعیت",
@@ -135,16 +142,16 @@ COMMON_COUNTRY_NAMES: dict[str, dict[str, str]] = {
         "pl": "nieznane / bez obywatelstwa", "fr": "inconnu / apatride",
         "es": "desconocido / apátrida", "so": "lama yaqaan / dal la'aan",
     },
-    "VN": {"de": "Vietnam", "en": "Vietnam", "ar": "فيتنام"},
-    "PS": {"de": "Palästina", "en": "Palestine", "ar": "فلسطين", "fr": "Palestine"},
-    "KR": {"de": "Südkorea", "en": "South Korea"},
-    "KP": {"de": "Nordkorea", "en": "North Korea"},
-    "VE": {"de": "Venezuela", "en": "Venezuela", "es": "Venezuela"},
-    "BO": {"de": "Bolivien", "en": "Bolivia", "es": "Bolivia"},
-    "TZ": {"de": "Tansania", "en": "Tanzania"},
-    "LA": {"de": "Laos", "en": "Laos"},
-    "CD": {"de": "Kongo (Demokratische Republik)", "en": "Congo (Democratic Republic)"},
-    "CG": {"de": "Kongo (Republik)", "en": "Congo (Republic)"},
+    "VN": {"en": "Vietnam", "ar": "فيتنام"},
+    "PS": {"en": "Palestine", "ar": "فلسطين", "fr": "Palestine"},
+    "KR": {"en": "South Korea"},
+    "KP": {"en": "North Korea"},
+    "VE": {"en": "Venezuela", "es": "Venezuela"},
+    "BO": {"en": "Bolivia", "es": "Bolivia"},
+    "TZ": {"en": "Tanzania"},
+    "LA": {"en": "Laos"},
+    "CD": {"en": "Congo (Democratic Republic)"},
+    "CG": {"en": "Congo (Republic)"},
 }  # fmt: skip
 
 #: Further spellings people type for a country (accepted, never shown).
@@ -165,6 +172,7 @@ _COUNTRY_ALIASES: dict[str, tuple[str, ...]] = {
     "IQ": ("عراق", "Irak"),
     "UA": ("Украина", "Ukrajina"),
     "BA": ("Bosnien", "Bosnia", "Bosna", "Босна"),
+    "PS": ("Palästina", "Palestine"),
 }  # fmt: skip
 
 #: Letters that look alike and are typed interchangeably in Arabic-script languages.
@@ -193,14 +201,13 @@ def loose(text: str) -> str:
 
 def language_label(code: str) -> str:
     """``Arabisch / العربية`` for a listed language, the German name for any other code."""
-    if code in LANGUAGES:
-        german, own = LANGUAGES[code]
-        return german if german == own else f"{german} / {own}"
-    return language_name(code)
+    german = language_name(code)
+    own = ENDONYMS.get(code, german)
+    return german if german == own else f"{german} / {own}"
 
 
 def language_german(code: str) -> str:
-    return LANGUAGES[code][0] if code in LANGUAGES else language_name(code)
+    return language_name(code)
 
 
 def _form_locales() -> tuple[str, ...]:
@@ -220,8 +227,8 @@ def _language_lookup() -> dict[str, str]:
     import pycountry
 
     table: dict[str, str] = {}
-    for code, (german, own) in LANGUAGES.items():  # the short list wins over pycountry names
-        for name in (german, own, language_label(code), *own.split(" / ")):
+    for code, own in ENDONYMS.items():  # the short list wins over pycountry names
+        for name in (language_name(code), own, language_label(code), *own.split(" / ")):
             table[loose(name)] = code
     for code, aliases in _LANGUAGE_ALIASES.items():
         for name in aliases:
@@ -232,7 +239,7 @@ def _language_lookup() -> dict[str, str]:
         code = getattr(language, "alpha_2", None) or language.alpha_3
         table.setdefault(loose(in_german(language.name)), code)
         table.setdefault(loose(language.name), code)
-        if len(code) == 2 or code in LANGUAGES:
+        if len(code) == 2 or code in ENDONYMS:
             named.append((code, language.name))
     for locale in _form_locales():
         translate = _translations("iso639-3", locale).gettext
@@ -275,11 +282,13 @@ def countries() -> tuple[str, ...]:
 def country_in(code: str, language: str) -> str:
     """The name of a country in ``language``: the common name where ISO's is formal ("Syrien",
     not "Syrien, Arabische Republik"); German where no translation exists."""
+    if language == "de":
+        return country_name(code)
     common = COMMON_COUNTRY_NAMES.get(code, {})
     if language in common:
         return common[language]
     if code in EXTRA_COUNTRIES:
-        return common.get("de", EXTRA_COUNTRIES[code])
+        return country_name(code)
     import pycountry
 
     country = pycountry.countries.get(alpha_2=code)

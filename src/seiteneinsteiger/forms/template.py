@@ -37,7 +37,7 @@ from typing import IO, TYPE_CHECKING, Any, Literal
 from seiteneinsteiger.export.cells import DATE_FORMAT, put
 from seiteneinsteiger.forms.model import ChoiceSpec, Form, QuestionSpec, SectionSpec, pick
 from seiteneinsteiger.forms.names import (
-    LANGUAGES,
+    ENDONYMS,
     RTL_LANGUAGES,
     countries,
     country_label,
@@ -789,19 +789,19 @@ def _letters() -> list[str]:
 
 
 def _own_name(code: str) -> str:
-    return LANGUAGES[code][1] if code in LANGUAGES else code
+    return ENDONYMS.get(code, code)
 
 
 def _language_choices() -> list[str]:
     """The listed languages first, then every other ISO 639-1 language by German name."""
     import pycountry
 
-    listed = [language_label(code) for code in LANGUAGES]
+    listed = [language_label(code) for code in ENDONYMS]
     others = sorted(
         (
             language_german(language.alpha_2)
             for language in pycountry.languages
-            if getattr(language, "alpha_2", None) and language.alpha_2 not in LANGUAGES
+            if getattr(language, "alpha_2", None) and language.alpha_2 not in ENDONYMS
         ),
         key=str.casefold,
     )
