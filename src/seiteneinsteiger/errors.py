@@ -7,8 +7,9 @@ input should all be reported at once (a file with five mistakes gets five lines,
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import IntEnum
+from typing import Self
 
 
 class ExitCode(IntEnum):
@@ -71,6 +72,30 @@ class SeiteneinsteigerError(Exception):
         self.message = message
         self.hint = hint
         self.problems: list[Problem] = problems or []
+
+    @classmethod
+    def at(
+        cls,
+        file: str,
+        message: str,
+        *,
+        line: int | None = None,
+        column: int | None = None,
+        hint: str | None = None,
+    ) -> Self:
+        """An error located in ``file`` (``FILE:LINE:COL: message``), its location kept as data.
+
+        Code that needs the location reads ``problems[0]``, never the wording of the message.
+        """
+        problem = Problem(file=file, message=message, line=line, column=column)
+        return cls(problem.render(), hint=hint, problems=[problem])
+
+    def as_problem(self, file: str) -> Problem:
+        """This error as one problem of ``file``, the hint appended to the message."""
+        problem = self.problems[0] if len(self.problems) == 1 else Problem(file, self.message)
+        if self.hint:
+            problem = replace(problem, message=f"{problem.message}. {self.hint}")
+        return problem
 
 
 class InputFileError(SeiteneinsteigerError):

@@ -26,6 +26,7 @@ from seiteneinsteiger.codes import ConsentScope, suggest
 from seiteneinsteiger.errors import ExportError, Problem
 from seiteneinsteiger.export.fields import CATALOGUE
 from seiteneinsteiger.export.fields import Field as CatalogueField
+from seiteneinsteiger.limits import InputKind
 from seiteneinsteiger.yamlsource import Document, load_documents
 
 FORMAT = "seiteneinsteiger/export-profile@1"
@@ -198,7 +199,7 @@ def load_profile_file(path: Path, display: str | None = None) -> Profile:
     from seiteneinsteiger.intake_io import explain_validation_error
 
     source = display or str(path)
-    document = load_documents(path, source)[0]
+    document = load_documents(path, source, kind=InputKind.PROFILE)[0]
     data = document.data
     if not isinstance(data, dict):
         raise ExportError(f"{source}:1: eine Abbildung mit format, id, fields, ... erwartet")
@@ -206,8 +207,8 @@ def load_profile_file(path: Path, display: str | None = None) -> Profile:
         parsed = ProfileFile.model_validate(data)
     except ValidationError as exc:
         problems = [
-            _problem(document, loc, message)
-            for loc, message in explain_validation_error(exc, ProfileFile, data)
+            document.problem(item.loc, item.message, at_key=item.unknown)
+            for item in explain_validation_error(exc, ProfileFile, data)
         ]
         raise _profile_error(source, problems) from None
     problems = _check_fields(document, parsed)
@@ -266,7 +267,7 @@ def _check_fields(document: Document, parsed: ProfileFile) -> list[Problem]:
 
 def _problem(document: Document, loc: tuple[str | int, ...], message: str) -> Problem:
     # an unknown *catalogue* field is the value of a "field:" key, not a key of the profile
-    return document.problem(loc, message, at_key=None if loc[-1:] != ("field",) else False)
+    return document.problem(loc, message)
 
 
 def _profile_error(source: str, problems: list[Problem]) -> ExportError:

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from seiteneinsteiger.errors import InputFileError
+from seiteneinsteiger.limits import InputKind
 from seiteneinsteiger.models.intake import Intake
 from seiteneinsteiger.models.recommendation import Recommendation
 from seiteneinsteiger.rules.compiled import RuleSet
@@ -51,7 +52,7 @@ def default_district() -> str:
         return value
     path = config_file()
     if path.is_file():
-        document = parse_yaml(read_text(path), str(path))
+        document = parse_yaml(read_text(path, kind=InputKind.CONFIG), str(path))
         data = document.data
         if data is None:
             return FALLBACK_DISTRICT
@@ -134,7 +135,9 @@ def builtin_flag_labels() -> dict[str, str]:
 
     labels: dict[str, str] = {}
     for ruleset_id in builtin_ids():
-        [document] = load_documents(builtin_root() / ruleset_id / "ruleset.yaml")
+        [document] = load_documents(
+            builtin_root() / ruleset_id / "ruleset.yaml", kind=InputKind.RULES
+        )
         flags = document.data.get("flags") if isinstance(document.data, dict) else None
         if isinstance(flags, dict):
             labels.update({str(code): " ".join(str(text).split()) for code, text in flags.items()})

@@ -26,6 +26,7 @@ from seiteneinsteiger.codes import FLAGS, SchoolForm, suggest
 from seiteneinsteiger.conditions import Condition, FieldSpec, Parser, Test
 from seiteneinsteiger.errors import InputFileError, Problem, RuleSetError, UsageError
 from seiteneinsteiger.intake_io import explain_validation_error
+from seiteneinsteiger.limits import InputKind
 from seiteneinsteiger.models.types import IsoDate
 from seiteneinsteiger.rules import facts as facts_mod
 from seiteneinsteiger.rules.compiled import (
@@ -193,9 +194,8 @@ def _validate(
     try:
         return model.model_validate(data)
     except ValidationError as exc:
-        for loc, message in explain_validation_error(exc, model, data):
+        for loc, message, unknown in explain_validation_error(exc, model, data):
             full = (*path, *loc)
-            unknown = message.startswith("unbekanntes Feld")
             field_name = ".".join(str(part) for part in loc) or None
             text = f"{field_name}: {message}" if field_name else message
             problems.add(source, full, "SE-R002", text, key=unknown)
@@ -254,24 +254,12 @@ def _display_prefix(root: Path) -> str:
     return str(root) if relative.startswith("..") else relative
 
 
-_LOCATED = re.compile(r"^(?P<file>.*?):(?P<line>\d+)(?::(?P<col>\d+))?: (?P<text>.*)$", re.S)
-
-
 def _parse(path: Path, display: str, trace: str, problems: Problems) -> _Source | None:
     try:
-        doc = parse_yaml(read_text(path, display), display)
+        doc = parse_yaml(read_text(path, display, kind=InputKind.RULES), display)
     except InputFileError as exc:
-        match = _LOCATED.match(exc.message)
-        if match and match.group("file") == display:
-            problems.plain(
-                display,
-                "SE-R001",
-                match.group("text"),
-                int(match.group("line")),
-                int(match.group("col")) if match.group("col") else None,
-            )
-        else:
-            problems.plain(display, "SE-R001", exc.message.removeprefix(f"{display}: "))
+        where = exc.as_problem(display)
+        problems.plain(display, "SE-R001", where.message, where.line, where.column)
         return None
     return _Source(doc, display, trace)
 
