@@ -32,8 +32,9 @@ from seiteneinsteiger.forms.engine import (
 from seiteneinsteiger.forms.model import Form, QuestionSpec, pick
 from seiteneinsteiger.forms.template import CODES_MAGIC, CODES_SHEET, Codes
 from seiteneinsteiger.forms.values import parse, parse_yes_no
+from seiteneinsteiger.limits import InputKind
 from seiteneinsteiger.models.intake import Intake
-from seiteneinsteiger.yamlsource import read_failure
+from seiteneinsteiger.yamlsource import read_bytes, read_failure
 
 _MIB = 1024 * 1024
 _OLE_HEADER = b"\xd0\xcf\x11\xe0"
@@ -43,9 +44,9 @@ _CELL = re.compile(r"^([A-Z]{1,3})(\d+)$")
 
 @dataclass(frozen=True, slots=True)
 class Limits:
-    """Caps for untrusted workbooks (an intake form is about 130 rows and 130 KB)."""
+    """Caps for untrusted workbooks (an intake form is about 130 rows and 130 KB); the file size
+    limit is InputKind.WORKBOOK in :mod:`seiteneinsteiger.limits`."""
 
-    max_file_bytes: int = 10 * _MIB
     max_entries: int = 200
     max_uncompressed: int = 50 * _MIB
     max_ratio: int = 100  # uncompressed / compressed, for entries above ratio_from bytes
@@ -105,10 +106,8 @@ def import_workbook(
 
 def precheck(path: Path, shown: str, limits: Limits) -> None:
     """File-level refusals, with German messages (no openpyxl involved)."""
+    read_bytes(path, shown, InputKind.WORKBOOK, content=False)  # no pipe, no device, no giant
     try:
-        size = path.stat().st_size
-        if path.is_dir():
-            raise FormError(f"{shown}: ist ein Verzeichnis, keine Excel-Datei")
         with path.open("rb") as handle:
             head = handle.read(8)
     except OSError as exc:
@@ -119,11 +118,6 @@ def precheck(path: Path, shown: str, limits: Limits) -> None:
             f"{shown}: Datei mit Makros ({suffix}) wird aus Sicherheitsgründen nicht gelesen",
             hint="Bitte die Vorlage neu erzeugen oder in Excel als 'Excel-Arbeitsmappe (*.xlsx)' "
             "speichern.",
-        )
-    if size > limits.max_file_bytes:
-        raise FormError(
-            f"{shown}: Datei ist zu groß ({size / _MIB:.1f} MB; ein Formular hat höchstens "
-            f"{limits.max_file_bytes // _MIB} MB)"
         )
     if head.startswith(_OLE_HEADER) or suffix == ".xls":
         raise FormError(
