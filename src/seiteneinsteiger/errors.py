@@ -7,6 +7,7 @@ input should all be reported at once (a file with five mistakes gets five lines,
 
 from __future__ import annotations
 
+import errno
 from dataclasses import dataclass, replace
 from enum import IntEnum
 from typing import Self
@@ -122,3 +123,38 @@ class UsageError(SeiteneinsteigerError):
     """The command line was used wrongly (unknown district, conflicting options)."""
 
     exit_code = ExitCode.USAGE
+
+
+def os_error_message(exc: OSError, path: object = None, *, writing: bool = True) -> str:
+    """One German line for an operating-system error, naming the path it concerns.
+
+    ``path`` is used when the error does not name one itself; ``writing``: the operation was a
+    write (the usual case for errors that reach the command line; reading has its own words).
+    """
+    where = exc.filename if exc.filename is not None else path
+    shown = str(where) if where is not None else "die Datei"
+    number = exc.errno
+    if number in (errno.EACCES, errno.EPERM):
+        return f"Keine {'Schreib' if writing else 'Lese'}rechte für {shown}"
+    if number == errno.EROFS:
+        return f"{shown} liegt auf einem schreibgeschützten Datenträger"
+    if number in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)):
+        return f"Datenträger voll: {shown} kann nicht geschrieben werden"
+    if number == errno.ENOENT:
+        return f"{shown} existiert nicht"
+    if number == errno.ENOTDIR:
+        return f"{shown}: ein Teil des Pfads ist kein Verzeichnis"
+    if number == errno.EISDIR:
+        return f"{shown} ist ein Verzeichnis"
+    if number == errno.EEXIST:
+        return f"{shown} existiert bereits"
+    if number == errno.ENAMETOOLONG:
+        return f"Dateiname zu lang: {shown}"
+    if number in (errno.EMFILE, errno.ENFILE):
+        return "Zu viele offene Dateien; bitte andere Programme schließen und erneut versuchen"
+    if number in (errno.EBUSY, errno.ETXTBSY):
+        return f"{shown} wird gerade von einem anderen Programm benutzt"
+    if number == errno.EIO:
+        return f"Ein-/Ausgabefehler bei {shown} (Datenträger oder Netzlaufwerk prüfen)"
+    reason = exc.strerror or type(exc).__name__
+    return f"{shown}: Das Betriebssystem meldet einen Fehler ({reason})"

@@ -24,7 +24,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import IO
 
-from seiteneinsteiger.errors import ExportError
+from seiteneinsteiger.errors import ExportError, os_error_message
 
 PRIVATE_FILE_MODE = 0o600
 PRIVATE_DIR_MODE = 0o700
@@ -133,8 +133,8 @@ def atomic_write(target: Path, *, force: bool = False, mode: str = "wb") -> Iter
     ensure_private_tempdir()
     try:
         fd, temporary = tempfile.mkstemp(dir=directory, prefix=f".{target.name}.", suffix=".part")
-    except PermissionError:
-        raise ExportError(f"keine Schreibberechtigung im Verzeichnis {directory}") from None
+    except OSError as exc:
+        raise ExportError(os_error_message(exc, directory)) from None
     temp_path = Path(temporary)
     try:
         os.chmod(fd, PRIVATE_FILE_MODE) if hasattr(os, "fchmod") else None
@@ -143,9 +143,11 @@ def atomic_write(target: Path, *, force: bool = False, mode: str = "wb") -> Iter
             handle.flush()
             os.fsync(handle.fileno())
         _replace(temp_path, target)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
+    except BaseException as exc:
+        with contextlib.suppress(OSError):
             temp_path.unlink()
+        if isinstance(exc, OSError):  # disk full while writing, I/O error, ...
+            raise ExportError(os_error_message(exc, target)) from None
         raise
     _fsync_directory(directory)
 
@@ -158,8 +160,6 @@ def _replace(source: Path, target: Path) -> None:
             f"{target} kann nicht ersetzt werden",
             hint="Ist die Datei noch in Excel geöffnet? Bitte schließen und erneut versuchen.",
         ) from None
-    except IsADirectoryError:
-        raise ExportError(f"{target} ist ein Verzeichnis") from None
 
 
 def _fsync_directory(directory: Path) -> None:

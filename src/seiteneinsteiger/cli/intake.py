@@ -211,25 +211,29 @@ def import_(
         failed = 0
         for path in files:
             shown = str(path)
-            problems: list[Problem]
-            written: Path | None = None
+            problems: list[Problem] = []
+            written: Path | None = None  # set only once the file is really there
             try:
                 result = import_workbook(path, form, today=today, display=shown)
-                problems = result.problems
+            except SeiteneinsteigerError as exc:  # the whole file is refused; go on with the next
+                message = exc.message.removeprefix(f"{shown}: ")
+                hint = f". Hinweis: {exc.hint}" if exc.hint else ""
+                problems.append(Problem(file=shown, message=message + hint))
+            else:
+                problems.extend(result.problems)
                 if result.ok and result.intake is not None:
                     name = path.stem
                     while f"{name}.yaml" in used:
                         name += "-2"
                     used.add(f"{name}.yaml")
-                    written = output_dir / f"{name}.yaml"
-                    with atomic_write(written, force=force) as handle:
-                        handle.write(intake_to_yaml(result.intake).encode("utf-8"))
-            except SeiteneinsteigerError as exc:  # the whole file is refused; go on with the next
-                problems = [Problem(file=shown, message=exc.message.removeprefix(f"{shown}: "))]
-                if exc.hint:
-                    problems[0] = Problem(
-                        file=shown, message=f"{problems[0].message}. Hinweis: {exc.hint}"
-                    )
+                    target = output_dir / f"{name}.yaml"
+                    try:
+                        with atomic_write(target, force=force) as handle:
+                            handle.write(intake_to_yaml(result.intake).encode("utf-8"))
+                    except SeiteneinsteigerError as exc:  # target exists, directory read-only
+                        problems.append(exc.as_problem(shown))
+                    else:
+                        written = target
             failed += written is None
             results.append(
                 {
