@@ -19,6 +19,10 @@ class ExitCode(IntEnum):
     OK = 0
     INPUT = 1  # a problem with the input, the rules or the data
     USAGE = 2  # wrong usage of the command line
+    INTERNAL = 70  # a bug: an unexpected error (EX_SOFTWARE of sysexits.h)
+    INTERRUPTED = 130  # Ctrl-C (128 + SIGINT)
+    BROKEN_PIPE = 141  # the reader of the output went away, e.g. `| head` (128 + SIGPIPE)
+    TERMINATED = 143  # SIGTERM, e.g. `kill` or a shutdown (128 + SIGTERM)
 
 
 @dataclass(frozen=True, slots=True)

@@ -211,8 +211,9 @@ def log_command(
     Beispiel: seiteneinsteiger export log --case ME-2025-0142
     """
     with reported_errors(is_debug(ctx)):
-        from seiteneinsteiger.export.log import entries_for_case, log_path, read_entries
+        from seiteneinsteiger.export.log import entries_for_case, log_path, read_entries, recover
 
+        recover()  # an export a killed process left pending is settled before it is shown
         entries = entries_for_case(case) if case else list(read_entries())
         if fmt is OutputFormat.json:
             emit_json([entry.to_json() for entry in entries])
@@ -225,12 +226,18 @@ def log_command(
             cases = len(entry.cases)
             noun = "Fall" if cases == 1 else "Fälle"
             out(f"{entry.timestamp}  {entry.command}  an: {entry.recipient}")
-            out(f"    Datei: {entry.output}")
-            out(f"    SHA-256: {entry.sha256}")
+            out(f"    Datei: {entry.output}{_STATUS_NOTES.get(entry.status, '')}")
+            out(f"    SHA-256: {entry.sha256 or '–'}")
             out(f"    {cases} {noun}; Benutzer: {entry.user}; Profil: {entry.profile}")
             if case:
                 out(f"    Felder: {', '.join(entry.fields)}")
         out(f"{len(entries)} Export(e) im Protokoll.")
+
+
+_STATUS_NOTES = {
+    "pending": " (wird gerade geschrieben)",
+    "abandoned": " (abgebrochen, nicht geschrieben)",
+}
 
 
 def _report(

@@ -12,6 +12,7 @@ import typer
 
 from seiteneinsteiger import __version__
 from seiteneinsteiger.cli import case, export, form, intake, recommend, rules
+from seiteneinsteiger.errors import ExitCode
 
 app = typer.Typer(
     name="seiteneinsteiger",
@@ -54,4 +55,11 @@ def main(
 
 def run() -> None:
     """Console-script entry point."""
-    app()
+    from seiteneinsteiger.cli.output import Terminated, handle_sigterm, quiet_abandoned_workbooks
+
+    handle_sigterm()
+    quiet_abandoned_workbooks()
+    try:
+        app()
+    except Terminated:  # outside any command body (start-up, argument parsing)
+        raise SystemExit(ExitCode.TERMINATED) from None

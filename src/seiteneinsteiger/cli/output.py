@@ -70,6 +70,44 @@ def problem_json(problem: Problem) -> dict[str, Any]:
     }
 
 
+class Terminated(BaseException):
+    """SIGTERM arrived: unwinds like Ctrl-C, so that every ``finally`` and cleanup runs.
+
+    A BaseException, not a KeyboardInterrupt: a prompt that asks "discard?" on Ctrl-C must
+    not ask when the system shuts the program down.
+    """
+
+
+def _terminate(signum: int, frame: object) -> None:
+    raise Terminated()
+
+
+def handle_sigterm() -> None:
+    """Treat SIGTERM like Ctrl-C (temporary files removed, exports logged as abandoned)."""
+    import signal
+
+    signal.signal(signal.SIGTERM, _terminate)
+
+
+def quiet_abandoned_workbooks() -> None:
+    """Silence one known shutdown message of openpyxl, and only that one.
+
+    A write-only workbook dropped half-built (Ctrl-C while an exporter appends rows) is
+    finalised at exit with its file closed before its row stream, and Python prints
+    "Exception ignored in: <generator ... WriteOnlyWorksheet._write_rows>" with a traceback.
+    The workbook is discarded anyway; every other unraisable exception is reported as usual.
+    (Workbooks that reach the writer are closed properly, see export.writing.released.)
+    """
+    sys.unraisablehook = _unraisable
+
+
+def _unraisable(info: Any) -> None:
+    code = getattr(info.object, "gi_code", None)
+    if isinstance(info.exc_value, ValueError) and code and "openpyxl" in code.co_filename:
+        return
+    sys.__unraisablehook__(info)
+
+
 @contextmanager
 def reported_errors(debug: bool) -> Iterator[None]:
     """Turn core errors into one German message and the documented exit code.
@@ -88,7 +126,10 @@ def reported_errors(debug: bool) -> Iterator[None]:
         raise typer.Exit(int(exc.exit_code)) from None
     except KeyboardInterrupt:
         err("Abgebrochen.")
-        raise typer.Exit(130) from None
+        raise typer.Exit(int(ExitCode.INTERRUPTED)) from None
+    except Terminated:
+        err("Abgebrochen (beendet).")
+        raise typer.Exit(int(ExitCode.TERMINATED)) from None
     except Exception as exc:
         if debug:
             raise
@@ -97,7 +138,7 @@ def reported_errors(debug: bool) -> Iterator[None]:
             "Ausgabe ohne personenbezogene Daten melden.",
             fg="red",
         )
-        raise typer.Exit(int(ExitCode.INPUT)) from None
+        raise typer.Exit(int(ExitCode.INTERNAL)) from None
 
 
 def is_debug(ctx: typer.Context) -> bool:
