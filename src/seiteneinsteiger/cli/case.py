@@ -15,6 +15,7 @@ from seiteneinsteiger.cli.output import (
     OutputFormat,
     emit_json,
     err,
+    for_terminal,
     is_debug,
     out,
     problem_json,
@@ -253,7 +254,7 @@ def _case_table(cases: list[CaseSummary]) -> None:
             case.status.value,
             _days(case.waiting_days),
             case.district or "–",
-            f"{case.family_name}, {case.given_names}",
+            for_terminal(f"{case.family_name}, {case.given_names}", one_line=True),
         )
         for case in cases
     ]
@@ -293,7 +294,7 @@ def show(
             emit_json(_record_json(record, today))
             return
         typer.echo(intake_to_yaml(record.intake), nl=False)
-        typer.echo(_history_comment(record))
+        out(_history_comment(record))
 
 
 def _record_json(record: CaseRecord, today: dt.date) -> dict[str, Any]:

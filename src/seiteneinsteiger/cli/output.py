@@ -1,12 +1,20 @@
-"""Everything the command line prints goes through here.
+r"""Everything the command line prints goes through here.
 
 Data goes to stdout, messages for people to stderr. Styles are applied with ``typer.style`` and
 stripped automatically when the stream is not a terminal, so piped output carries no colour codes.
+
+Text may hold what a file or a register put there: a name with an escape sequence
+(``\x1b[2J`` clears the screen, others retitle the window or fake a prompt), NUL, a carriage
+return, a right-to-left override. :func:`for_terminal` shows such characters as visible escapes
+(``\x1b``); :func:`out`, :func:`err` and the problem lines use it. JSON output keeps the exact
+data: ``json.dumps`` escapes the C0 controls, and :func:`json_for_terminal` also writes DEL,
+the C1 controls and the bidirectional controls as ``\uXXXX`` (same data for every JSON reader).
 """
 
 from __future__ import annotations
 
 import json
+import re
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -29,20 +37,47 @@ class StreamFormat(StrEnum):
     jsonl = "jsonl"
 
 
+_BIDI = "\u202a-\u202e\u2066-\u2069"  # embeddings, overrides, isolates: reorder what is shown
+_CONTROLS = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f{_BIDI}]")  # line breaks and tabs kept
+_CONTROLS_ONE_LINE = re.compile(f"[\x00-\x1f\x7f-\x9f{_BIDI}]")
+_JSON_UNSAFE = re.compile(f"[\x7f-\x9f{_BIDI}]")  # only ever inside JSON strings
+
+
+def for_terminal(text: str, *, one_line: bool = False) -> str:
+    r"""``text`` with control characters shown as escapes (``\x1b``, ``\x00``, ``\u202e``).
+
+    ``one_line``: line breaks and tabs too, for a value inside a table row or a heading.
+    """
+    pattern = _CONTROLS_ONE_LINE if one_line else _CONTROLS
+    return pattern.sub(_visible, text)
+
+
+def _visible(match: re.Match[str]) -> str:
+    code = ord(match[0])
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def json_for_terminal(text: str) -> str:
+    """JSON text whose strings carry no character a terminal acts on; the data is unchanged."""
+    return _JSON_UNSAFE.sub(lambda match: f"\\u{ord(match[0]):04x}", text)
+
+
 def out(text: str = "", **style: Any) -> None:
+    text = for_terminal(text)
     typer.echo(typer.style(text, **style) if style else text)
 
 
 def err(text: str, **style: Any) -> None:
+    text = for_terminal(text)
     typer.echo(typer.style(text, **style) if style else text, err=True)
 
 
 def emit_json(data: Any) -> None:
-    typer.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+    typer.echo(json_for_terminal(json.dumps(data, ensure_ascii=False, indent=2, default=str)))
 
 
 def emit_jsonl(data: Any) -> None:
-    typer.echo(json.dumps(data, ensure_ascii=False, default=str))
+    typer.echo(json_for_terminal(json.dumps(data, ensure_ascii=False, default=str)))
 
 
 def problem_line(problem: Problem) -> str:
@@ -54,7 +89,7 @@ def problem_line(problem: Problem) -> str:
 
 def show_problem(problem: Problem, *, to_err: bool = False) -> None:
     colour = "red" if problem.is_error else "yellow"
-    typer.echo(typer.style(problem_line(problem), fg=colour), err=to_err)
+    (err if to_err else out)(problem_line(problem), fg=colour)
 
 
 def problem_json(problem: Problem) -> dict[str, Any]:

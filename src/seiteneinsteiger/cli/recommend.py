@@ -15,6 +15,7 @@ from seiteneinsteiger.cli.output import (
     emit_json,
     err,
     is_debug,
+    json_for_terminal,
     out,
     reported_errors,
     show_problem,
@@ -138,7 +139,7 @@ class _Run:
         self, result: Recommendation, loaded: LoadedIntake, flag_labels: Mapping[str, str]
     ) -> None:
         if self.fmt is StreamFormat.jsonl:
-            typer.echo(result.model_dump_json())
+            typer.echo(json_for_terminal(result.model_dump_json()))
         elif self.fmt is StreamFormat.json:
             self.collected.append(result.to_json_dict())
         else:
