@@ -132,10 +132,11 @@ class UsageError(SeiteneinsteigerError):
 def os_error_message(exc: OSError, path: object = None, *, writing: bool = True) -> str:
     """One German line for an operating-system error, naming the path it concerns.
 
-    ``path`` is used when the error does not name one itself; ``writing``: the operation was a
-    write (the usual case for errors that reach the command line; reading has its own words).
+    ``path``: the path the user knows (a directory rather than a temporary name in it); else
+    the path the error names. ``writing``: the operation was a write (the usual case for
+    errors that reach the command line; reading has its own words).
     """
-    where = exc.filename if exc.filename is not None else path
+    where = path if path is not None else exc.filename
     shown = str(where) if where is not None else "die Datei"
     number = exc.errno
     if number in (errno.EACCES, errno.EPERM):

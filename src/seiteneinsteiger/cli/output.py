@@ -14,16 +14,17 @@ the C1 controls and the bidirectional controls as ``\uXXXX`` (same data for ever
 from __future__ import annotations
 
 import json
+import os
 import re
 import sys
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from enum import StrEnum
 from typing import Any
 
 import typer
 
-from seiteneinsteiger.errors import ExitCode, Problem, SeiteneinsteigerError
+from seiteneinsteiger.errors import ExitCode, Problem, SeiteneinsteigerError, os_error_message
 
 
 class OutputFormat(StrEnum):
@@ -165,6 +166,14 @@ def reported_errors(debug: bool) -> Iterator[None]:
     except Terminated:
         err("Abgebrochen (beendet).")
         raise typer.Exit(int(ExitCode.TERMINATED)) from None
+    except BrokenPipeError:  # `| head` closed the pipe: stop quietly, like other Unix tools
+        _silence_stdout()
+        raise typer.Exit(int(ExitCode.BROKEN_PIPE)) from None
+    except OSError as exc:  # no write permission, disk full, ...: one German line, no traceback
+        if debug:
+            raise
+        err(f"Fehler: {os_error_message(exc)}", fg="red")
+        raise typer.Exit(int(ExitCode.INPUT)) from None
     except Exception as exc:
         if debug:
             raise
@@ -174,6 +183,14 @@ def reported_errors(debug: bool) -> Iterator[None]:
             fg="red",
         )
         raise typer.Exit(int(ExitCode.INTERNAL)) from None
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null, so that Python's last flush at exit does not complain again
+    about the closed pipe (the recipe of the Python documentation, signal module)."""
+    with suppress(OSError, ValueError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
 
 
 def is_debug(ctx: typer.Context) -> bool:
