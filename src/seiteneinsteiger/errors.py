@@ -10,7 +10,7 @@ from __future__ import annotations
 import errno
 from dataclasses import dataclass, replace
 from enum import IntEnum
-from typing import Self
+from typing import Any, Self
 
 
 class ExitCode(IntEnum):
@@ -163,3 +163,16 @@ def os_error_message(exc: OSError, path: object = None, *, writing: bool = True)
         return f"Ein-/Ausgabefehler bei {shown} (Datenträger oder Netzlaufwerk prüfen)"
     reason = exc.strerror or type(exc).__name__
     return f"{shown}: Das Betriebssystem meldet einen Fehler ({reason})"
+
+
+def brief(value: Any, limit: int = 40) -> str:
+    """A short rendering of an input value for a message, bounded however large the value is.
+
+    Never ``str()`` of a list or mapping: a value built from aliases can be huge.
+    """
+    if isinstance(value, dict):
+        return "{…}"
+    if isinstance(value, list | tuple | set):
+        return "[…]"
+    text = value if isinstance(value, str) else str(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"

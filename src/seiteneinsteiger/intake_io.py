@@ -17,10 +17,10 @@ from typing import Any, NamedTuple
 from pydantic import BaseModel, ValidationError
 
 from seiteneinsteiger.codes import suggest
-from seiteneinsteiger.errors import InputFileError, Problem
+from seiteneinsteiger.errors import InputFileError, Problem, brief
 from seiteneinsteiger.limits import InputKind
 from seiteneinsteiger.models.intake import FORMAT, Intake, check_intake
-from seiteneinsteiger.yamlsource import Document, JsonLinesProblems, brief, load_documents
+from seiteneinsteiger.yamlsource import Document, JsonLinesProblems, load_documents
 
 INTAKE_SUFFIXES = (".yaml", ".yml", ".json", ".jsonl")
 

@@ -32,7 +32,7 @@ import yaml
 from yaml._yaml import CParser
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from seiteneinsteiger.errors import InputFileError, Problem
+from seiteneinsteiger.errors import InputFileError, Problem, brief
 from seiteneinsteiger.limits import MAX_ALIAS_NODES, MAX_DEPTH, InputKind, size_text
 
 Path_ = tuple[str | int, ...]
@@ -432,19 +432,6 @@ def _path_to_depth(data: Any, depth: int) -> tuple[str | int, ...]:
                 following.extend((value, (*path, index)) for index, value in enumerate(item))
         level = following
     return level[0][1] if level else ()
-
-
-def brief(value: Any, limit: int = 40) -> str:
-    """A short rendering of an input value for a message, bounded however large the value is.
-
-    Never ``str()`` of a list or mapping: a value built from aliases can be huge.
-    """
-    if isinstance(value, dict):
-        return "{…}"
-    if isinstance(value, list | tuple | set):
-        return "[…]"
-    text = value if isinstance(value, str) else str(value)
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def parse_json(text: str, source: str, *, line_offset: int = 0) -> Document:

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from seiteneinsteiger.cli.options import ForceOption, FormatOption
+from seiteneinsteiger.cli.options import ForceOption, FormatOption, parse_date
 from seiteneinsteiger.cli.output import (
     OutputFormat,
     emit_json,
@@ -48,22 +47,6 @@ DistrictFilter = Annotated[
         "--district", help="Nur Fälle dieses Kreises (z. B. kreis-mettmann).", show_default=False
     ),
 ]
-
-_GERMAN_DATE = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$")
-
-
-def _parse_date(text: str, option: str) -> dt.date:
-    match = _GERMAN_DATE.match(text.strip())
-    iso = f"{match[3]}-{int(match[2]):02d}-{int(match[1]):02d}" if match else text.strip()
-    try:
-        if not re.match(r"^\d{4}-\d{2}-\d{2}$", iso):
-            raise ValueError
-        return dt.date.fromisoformat(iso)
-    except ValueError:
-        raise UsageError(
-            f"{option}: '{text}' ist kein gültiges Datum",
-            hint="Datum als JJJJ-MM-TT oder TT.MM.JJJJ angeben, z. B. 2025-09-15.",
-        ) from None
 
 
 def _de(day: dt.date) -> str:
@@ -396,7 +379,9 @@ def status(
     date: Annotated[
         str | None,
         typer.Option(
-            "--date", help="Datum der Änderung (Standard: heute), JJJJ-MM-TT.", show_default=False
+            "--date",
+            help="Datum der Änderung (Standard: heute), TT.MM.JJJJ oder JJJJ-MM-TT.",
+            show_default=False,
         ),
     ] = None,
 ) -> None:
@@ -408,7 +393,7 @@ def status(
         from seiteneinsteiger.store import CaseStore, parse_status
 
         wanted = parse_status(new_status)
-        effective = _parse_date(date, "--date") if date is not None else None
+        effective = parse_date(date, "--date") if date is not None else None
         with CaseStore.open() as store:
             change = store.set_status(case_id, wanted, at=effective, note=note)
         out(

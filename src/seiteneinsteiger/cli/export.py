@@ -170,6 +170,7 @@ def schild(
             "-o",
             help="Verzeichnis für SchuelerBasisdaten.dat und die SVWS-Import-Mappe.",
             show_default=False,
+            metavar="VERZ",
         ),
     ],
     district: DistrictOption = None,

@@ -179,6 +179,7 @@ def import_(
             "-o",
             help="Verzeichnis für die Intake-Dateien (eine .yaml je Formular).",
             file_okay=False,
+            metavar="VERZ",
         ),
     ] = Path(),
     form_file: FormFileOption = None,

@@ -12,6 +12,7 @@ import typer
 
 from seiteneinsteiger import __version__
 from seiteneinsteiger.cli import case, export, form, intake, recommend, rules
+from seiteneinsteiger.cli.german import GermanGroup, use_german
 from seiteneinsteiger.errors import ExitCode
 
 app = typer.Typer(
@@ -22,7 +23,8 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     pretty_exceptions_show_locals=False,
     rich_markup_mode=None,
-    add_completion=False,
+    add_completion=True,
+    cls=GermanGroup,
 )
 app.add_typer(intake.app)
 app.command(name="recommend")(recommend.recommend)
@@ -30,6 +32,7 @@ app.add_typer(rules.app)
 app.add_typer(case.app)
 app.add_typer(export.app)
 app.add_typer(form.app)
+use_german(app)  # German help and usage errors for every command (cli/german.py)
 
 
 def _version(value: bool) -> None:

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from seiteneinsteiger.cli.options import DistrictOption, IntakePaths, RulesOption
+from seiteneinsteiger.cli.options import DistrictOption, IntakePaths, RulesOption, parse_date
 from seiteneinsteiger.cli.output import (
     StreamFormat,
     emit_json,
@@ -31,7 +31,8 @@ DateOption = Annotated[
     str | None,
     typer.Option(
         "--reference-date",
-        help="Bezugsdatum JJJJ-MM-TT (Standard: das Beratungsdatum des Intakes).",
+        help="Bezugsdatum, TT.MM.JJJJ oder JJJJ-MM-TT (Standard: das Beratungsdatum des Intakes).",
+        show_default=False,
     ),
 ]
 FormatOption = Annotated[
@@ -40,18 +41,6 @@ FormatOption = Annotated[
 ExplainOption = Annotated[
     bool, typer.Option("--explain", help="Begründung (Regeln, Quellen) und 'Warum nicht' zeigen.")
 ]
-
-
-def parse_reference_date(text: str | None) -> dt.date | None:
-    """``--reference-date`` as a date; a usage error (exit 2) when it is not one."""
-    if text is None:
-        return None
-    try:
-        return dt.date.fromisoformat(text.strip())
-    except ValueError:
-        raise UsageError(
-            f"--reference-date: '{text}' ist kein Datum im Format JJJJ-MM-TT"
-        ) from None
 
 
 def recommend(
@@ -73,7 +62,7 @@ def recommend(
     with reported_errors(is_debug(ctx)):
         if district is not None and rules is not None:
             raise UsageError("Bitte entweder --district oder --rules angeben, nicht beides.")
-        day = parse_reference_date(reference_date)
+        day = parse_date(reference_date, "--reference-date") if reference_date else None
         from seiteneinsteiger.intake_io import load_intakes
         from seiteneinsteiger.rules.api import RuleSetCache
 
