@@ -17,6 +17,7 @@ from typing import Any, NamedTuple
 from pydantic import BaseModel, ValidationError
 
 from seiteneinsteiger.codes import suggest
+from seiteneinsteiger.districts import unknown_district
 from seiteneinsteiger.errors import InputFileError, Problem, brief
 from seiteneinsteiger.limits import InputKind
 from seiteneinsteiger.models.intake import FORMAT, Intake, check_intake
@@ -79,15 +80,28 @@ def _display(path: Path) -> str:
     return text if relative.startswith("..") else relative
 
 
-def load_intakes(paths: Sequence[Path], *, today: dt.date | None = None) -> Iterator[LoadedIntake]:
-    """Load every intake below ``paths``; never raises for bad input."""
+def load_intakes(
+    paths: Sequence[Path],
+    *,
+    today: dt.date | None = None,
+    districts: frozenset[str] | None = None,
+) -> Iterator[LoadedIntake]:
+    """Load every intake below ``paths``; never raises for bad input.
+
+    ``districts``: the districts an intake may name (see :mod:`seiteneinsteiger.districts`);
+    None: any well-formed id.
+    """
     day = today or dt.date.today()
     for path, display in expand_paths(paths):
-        yield from load_intake_file(path, display, today=day)
+        yield from load_intake_file(path, display, today=day, districts=districts)
 
 
 def load_intake_file(
-    path: Path, display: str | None = None, *, today: dt.date | None = None
+    path: Path,
+    display: str | None = None,
+    *,
+    today: dt.date | None = None,
+    districts: frozenset[str] | None = None,
 ) -> list[LoadedIntake]:
     source = display or str(path)
     day = today or dt.date.today()
@@ -95,14 +109,16 @@ def load_intake_file(
         documents = load_documents(path, source, kind=InputKind.INTAKE)
     except JsonLinesProblems as exc:
         broken = [LoadedIntake(source, None, [p], line=p.line) for p in exc.problems]
-        good = [validate_document(d, today=day) for d in exc.documents]
+        good = [validate_document(d, today=day, districts=districts) for d in exc.documents]
         return sorted(broken + good, key=lambda item: item.line or 0)
     except InputFileError as exc:
         return [LoadedIntake(source, None, [exc.as_problem(source)])]
-    return [validate_document(document, today=day) for document in documents]
+    return [validate_document(d, today=day, districts=districts) for d in documents]
 
 
-def validate_document(document: Document, *, today: dt.date) -> LoadedIntake:
+def validate_document(
+    document: Document, *, today: dt.date, districts: frozenset[str] | None = None
+) -> LoadedIntake:
     """Validate one parsed document against intake@1 and the cross-field checks."""
     data = document.data
     if not isinstance(data, dict):
@@ -126,6 +142,11 @@ def validate_document(document: Document, *, today: dt.date) -> LoadedIntake:
         document.problem(issue.path, issue.message, severity=issue.severity)
         for issue in check_intake(intake, today)
     ]
+    unknown = (
+        unknown_district(intake.district, districts) if intake.district and districts else None
+    )
+    if unknown is not None:
+        problems.append(document.problem(("district",), unknown))
     return LoadedIntake(document.source, intake, problems, line=document.index)
 
 

@@ -95,15 +95,17 @@ def add(
     Beispiel: seiteneinsteiger case add examples/intakes/amal-haddad.yaml
     """
     with reported_errors(is_debug(ctx)):
+        from seiteneinsteiger.districts import check_district_option, known_districts
         from seiteneinsteiger.intake_io import load_intakes
         from seiteneinsteiger.store import CaseExistsError, CaseStore, check_district
 
+        known = known_districts()
         if district is not None:
-            check_district(district)
+            check_district_option(check_district(district), known)
         stored: list[dict[str, Any]] = []
         failed: list[dict[str, Any]] = []
         with CaseStore.open() as store:
-            results = list(load_intakes(paths))
+            results = list(load_intakes(paths, districts=known))
             if not results:
                 err("Keine Intake-Dateien gefunden (.yaml, .yml, .json, .jsonl).")
                 raise typer.Exit(1)

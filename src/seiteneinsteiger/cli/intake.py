@@ -36,9 +36,10 @@ def validate(ctx: typer.Context, paths: IntakePaths, fmt: FormatOption = OutputF
     Beispiel: seiteneinsteiger intake validate examples/intakes
     """
     with reported_errors(is_debug(ctx)):
+        from seiteneinsteiger.districts import known_districts
         from seiteneinsteiger.intake_io import load_intakes
 
-        results = list(load_intakes(paths))
+        results = list(load_intakes(paths, districts=known_districts()))
         if not results:
             err("Keine Intake-Dateien gefunden (.yaml, .yml, .json, .jsonl).")
             raise typer.Exit(1)

@@ -63,6 +63,7 @@ def recommend(
         if district is not None and rules is not None:
             raise UsageError("Bitte entweder --district oder --rules angeben, nicht beides.")
         day = parse_date(reference_date, "--reference-date") if reference_date else None
+        from seiteneinsteiger.districts import known_districts
         from seiteneinsteiger.intake_io import load_intakes
         from seiteneinsteiger.rules.api import RuleSetCache
 
@@ -72,7 +73,7 @@ def recommend(
         elif district is not None:
             cache.district(district, usage=True)
         run = _Run(cache, rules, district, day, fmt, explain)
-        for loaded in load_intakes(paths):
+        for loaded in load_intakes(paths, districts=known_districts(rules)):
             run.one(loaded)
         run.finish()
 

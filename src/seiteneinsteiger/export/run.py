@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from seiteneinsteiger.codes import ConsentScope
+from seiteneinsteiger.districts import known_districts
 from seiteneinsteiger.errors import ExportError, Problem, UsageError
 from seiteneinsteiger.export import log, pipeline
 from seiteneinsteiger.export.log import LogEntry
@@ -96,7 +97,8 @@ def _prepare(
     command: str, profile: Profile, paths: Sequence[Path], options: Options
 ) -> tuple[Outcome, list[ExportRow]]:
     recommender = pipeline.make_recommender(district=options.district, rules_dir=options.rules_dir)
-    prepared = pipeline.prepare_rows(paths, recommender, today=options.today)
+    districts = known_districts(options.rules_dir)
+    prepared = pipeline.prepare_rows(paths, recommender, today=options.today, districts=districts)
     outcome = Outcome(
         command=command,
         profile=profile.id,

@@ -16,7 +16,6 @@ import os
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -24,6 +23,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from seiteneinsteiger.codes import FLAGS, SchoolForm, suggest
 from seiteneinsteiger.conditions import Condition, FieldSpec, Parser, Test
+from seiteneinsteiger.districts import rule_set_ids, rules_root
 from seiteneinsteiger.errors import InputFileError, Problem, RuleSetError, UsageError
 from seiteneinsteiger.intake_io import explain_validation_error
 from seiteneinsteiger.limits import InputKind
@@ -235,15 +235,12 @@ class _Layer:
 
 def builtin_root() -> Path:
     """The directory of the rule sets shipped with the package."""
-    return Path(str(resources.files("seiteneinsteiger") / "data" / "rules"))
+    return rules_root()
 
 
 def builtin_ids() -> list[str]:
     """Ids of the built-in rule sets (directories with a ``ruleset.yaml``)."""
-    root = builtin_root()
-    if not root.is_dir():
-        return []
-    return sorted(p.name for p in root.iterdir() if (p / HEADER).is_file())
+    return rule_set_ids(builtin_root())
 
 
 def _display_prefix(root: Path) -> str:
