@@ -2,11 +2,12 @@
 
 Every file the tool reads is refused, with one clear message, when it is not a regular file (a
 named pipe, a device such as ``/dev/zero``, a socket) or when it is larger than the limit of its
-kind in :data:`FILE_LIMITS`. A YAML or JSON document is refused when it nests deeper than
+kind in :class:`InputKind`. A YAML or JSON document is refused when it nests deeper than
 :data:`MAX_DEPTH` levels or when its aliases (``*anker``) would add more than
-:data:`MAX_ALIAS_NODES` entries. The limits are generous for real files (an intake is about 3 KB
-and 5 levels deep, the bundled questionnaire 270 KB and 8 levels, the deepest rule file 12 levels)
-and small enough that a hostile file is refused in milliseconds instead of running for minutes.
+:data:`MAX_ALIAS_NODES` entries or :data:`MAX_ALIAS_TEXT` characters. The limits are generous
+for real files (an intake is about 3 KB and 5 levels deep, the bundled questionnaire 270 KB and
+8 levels, the deepest rule file 12 levels) and small enough that a hostile file is refused in
+milliseconds instead of running for minutes.
 
 The README's table "Grenzen für Eingabedateien" shows the same figures; ``tests/test_docs.py``
 checks that it agrees with this module.
@@ -26,6 +27,9 @@ MAX_DEPTH = 50
 #: Entries that aliases may add to a YAML document when expanded (a "billion laughs" file would
 #: add billions); the document's own entries do not count.
 MAX_ALIAS_NODES = 10_000
+
+#: Characters of text that aliases may add (a long text repeated a thousand times).
+MAX_ALIAS_TEXT = 1_000_000
 
 
 @dataclass(frozen=True, slots=True)

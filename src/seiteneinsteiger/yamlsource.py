@@ -33,7 +33,13 @@ from yaml._yaml import CParser
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from seiteneinsteiger.errors import InputFileError, Problem, brief
-from seiteneinsteiger.limits import MAX_ALIAS_NODES, MAX_DEPTH, InputKind, size_text
+from seiteneinsteiger.limits import (
+    MAX_ALIAS_NODES,
+    MAX_ALIAS_TEXT,
+    MAX_DEPTH,
+    InputKind,
+    size_text,
+)
 
 Path_ = tuple[str | int, ...]
 
@@ -357,7 +363,7 @@ def _check_shape(root: Node, source: str, *, aliases_possible: bool) -> None:
     level: list[Node] = [root]
     depth = 0
     seen: set[int] = set()
-    repeated = 0
+    repeated = repeated_text = 0
     while level:
         depth += 1
         if depth > MAX_DEPTH:
@@ -373,7 +379,9 @@ def _check_shape(root: Node, source: str, *, aliases_possible: bool) -> None:
             if aliases_possible:
                 if id(node) in seen:
                     repeated += 1
-                    if repeated > MAX_ALIAS_NODES:
+                    if type(node) is ScalarNode:
+                        repeated_text += len(node.value)
+                    if repeated > MAX_ALIAS_NODES or repeated_text > MAX_ALIAS_TEXT:
                         raise _alias_bomb(node, source)
                 else:
                     seen.add(id(node))
@@ -390,7 +398,7 @@ def _alias_bomb(node: Node, source: str) -> InputFileError:
     return InputFileError.at(
         source,
         "Anker und Aliase (&name, *name) vervielfachen die Datei um mehr als "
-        f"{MAX_ALIAS_NODES:_} Einträge".replace("_", "."),
+        f"{MAX_ALIAS_NODES:_} Einträge oder {MAX_ALIAS_TEXT:_} Zeichen".replace("_", "."),
         line=mark.line + 1,
         column=mark.column + 1,
         hint="Bitte die Einträge ausschreiben oder weniger oft wiederholen.",

@@ -46,7 +46,8 @@ def test_alias_bomb_is_refused_at_the_anchor(tmp_path: Path) -> None:
     assert len(text) < 400
     assert _lines(tmp_path, "bomb.yaml", text) == [
         "bomb.yaml:3:55: Anker und Aliase (&name, *name) vervielfachen die Datei um mehr als "
-        "10.000 Einträge. Bitte die Einträge ausschreiben oder weniger oft wiederholen."
+        "10.000 Einträge oder 1.000.000 Zeichen. Bitte die Einträge ausschreiben oder weniger "
+        "oft wiederholen."
     ]
 
 
@@ -70,6 +71,13 @@ def test_alias_bound_is_exact() -> None:
     parse_yaml(text(allowed), "ok.yaml")
     with pytest.raises(InputFileError, match="vervielfachen"):
         parse_yaml(text(allowed + 1), "bomb.yaml")
+
+
+def test_long_text_repeated_by_aliases_is_refused() -> None:
+    long_text = "x" * 100_000
+    text = f"t: &t {long_text}\n" + "\n".join(f"k{i}: *t" for i in range(20))
+    with pytest.raises(InputFileError, match="vervielfachen"):
+        parse_yaml(text, "lang.yaml")  # 20 entries, but 2 MB of text
 
 
 def test_recursive_anchor_is_refused() -> None:

@@ -20,7 +20,7 @@ from typing import Any
 
 from seiteneinsteiger.codes import check_language
 from seiteneinsteiger.conditions import Condition, holds, values_of
-from seiteneinsteiger.errors import FormError, InputFileError, Problem
+from seiteneinsteiger.errors import FormError, InputFileError, Problem, brief
 from seiteneinsteiger.forms.engine import hidden_value, validate_value
 from seiteneinsteiger.forms.model import Form, QuestionSpec, locate, parse_form
 from seiteneinsteiger.forms.targets import QUESTION_KIND_FOR_TYPE, required_fields
@@ -345,7 +345,7 @@ def _value_problems(form: Form, document: Document) -> list[Problem]:
                     locate(
                         document,
                         path,
-                        f"'{raw}' passt nicht zu Frage '{question.name}' ({question.type})",
+                        f"'{brief(raw)}' passt nicht zu Frage '{question.name}' ({question.type})",
                         code="SE-F013",
                     )
                 )

@@ -24,7 +24,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from seiteneinsteiger.codes import FLAGS, SchoolForm, suggest
 from seiteneinsteiger.conditions import Condition, FieldSpec, Parser, Test
 from seiteneinsteiger.districts import rule_set_ids, rules_root
-from seiteneinsteiger.errors import InputFileError, Problem, RuleSetError, UsageError
+from seiteneinsteiger.errors import InputFileError, Problem, RuleSetError, UsageError, brief
 from seiteneinsteiger.intake_io import explain_validation_error
 from seiteneinsteiger.limits import InputKind
 from seiteneinsteiger.models.types import IsoDate
@@ -658,7 +658,7 @@ def _apply_overrides(
                 file,
                 "SE-R012",
                 f"Parameter '{name}' erwartet denselben Typ wie "
-                f"im Regelsatz ({existing.value!r}), nicht {value!r}",
+                f"im Regelsatz ({brief(existing.value)!r}), nicht {brief(value)!r}",
             )
             continue
         merged.parameters[name] = Parameter(
@@ -936,18 +936,22 @@ def _check_output_value(spec: facts_mod.OutputSpec, value: Any) -> tuple[Any] | 
 def _check_scalar(spec: facts_mod.OutputSpec, value: Any) -> tuple[Any] | str:
     if spec.values:
         if value not in spec.values:
-            near = _did_you_mean(str(value), list(spec.values))
-            return f"'{value}' ist nicht erlaubt{near}. Erlaubt: {', '.join(spec.values)}"
+            near = _did_you_mean(brief(value), list(spec.values))
+            return f"'{brief(value)}' ist nicht erlaubt{near}. Erlaubt: {', '.join(spec.values)}"
         return (str(value),)
     if spec.kind == "bool":
-        return (value,) if isinstance(value, bool) else f"true oder false erwartet, nicht '{value}'"
+        return (
+            (value,)
+            if isinstance(value, bool)
+            else f"true oder false erwartet, nicht '{brief(value)}'"
+        )
     if spec.kind == "date":
         try:
             return (dt.date.fromisoformat(str(value)),)
         except ValueError:
-            return f"Datum JJJJ-MM-TT erwartet, nicht '{value}'"
+            return f"Datum JJJJ-MM-TT erwartet, nicht '{brief(value)}'"
     if isinstance(value, bool) or not isinstance(value, int):
-        return f"ganze Zahl erwartet, nicht '{value}'"
+        return f"ganze Zahl erwartet, nicht '{brief(value)}'"
     low, high = spec.low, spec.high
     if (low is not None and value < low) or (high is not None and value > high):
         return f"{value} liegt außerhalb von {low}–{high}"
