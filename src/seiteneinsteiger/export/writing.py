@@ -21,7 +21,7 @@ from seiteneinsteiger.errors import ExportError
 from seiteneinsteiger.export import log
 from seiteneinsteiger.fsutil import atomic_write, check_target
 
-__all__ = ["check_target", "logged_export", "record", "released", "save_workbook", "write_file"]
+__all__ = ["check_target", "logged_export", "released", "save_workbook", "write_file"]
 
 if TYPE_CHECKING:  # pragma: no cover
     from openpyxl import Workbook
@@ -116,29 +116,3 @@ def logged_export(
             "protokolliert sein muss",
             hint="Schreibrechte für das Datenverzeichnis prüfen (SEITENEINSTEIGER_HOME).",
         ) from None
-
-
-def record(
-    target: Path,
-    *,
-    command: str,
-    profile: str,
-    recipient: str,
-    cases: Sequence[str | None],
-    fields: Sequence[str],
-    left_out: int = 0,
-    extra: dict[str, Any] | None = None,
-) -> log.LogEntry:
-    """Log the export of a file that is already written (prefer :func:`logged_export`)."""
-    with logged_export(
-        target,
-        command=command,
-        profile=profile,
-        recipient=recipient,
-        cases=cases,
-        fields=fields,
-        left_out=left_out,
-        extra=extra,
-    ) as done:
-        pass
-    return done[0]
