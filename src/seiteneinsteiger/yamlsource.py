@@ -279,8 +279,11 @@ def read_bytes(path: Path, shown: str, kind: InputKind, *, content: bool = True)
     except OSError as exc:
         raise InputFileError.at(shown, read_failure(exc)) from None
     with os.fdopen(fd, "rb") as handle:
-        _check_file(os.fstat(handle.fileno()), shown, kind)
-        raw = handle.read(kind.max_bytes + 1)
+        info = os.fstat(handle.fileno())
+        _check_file(info, shown, kind)
+        raw = handle.read(info.st_size + 1)  # one byte more tells whether it grew meanwhile
+        if len(raw) > info.st_size:
+            raw += handle.read(kind.max_bytes + 1 - len(raw))
     if len(raw) > kind.max_bytes:  # it grew while being read
         raise _too_large(shown, len(raw), kind, at_least=True)
     return raw

@@ -60,6 +60,8 @@ def _visible(match: re.Match[str]) -> str:
 
 def json_for_terminal(text: str) -> str:
     """JSON text whose strings carry no character a terminal acts on; the data is unchanged."""
+    if text.isascii() and "\x7f" not in text:  # the common case, checked at C speed
+        return text
     return _JSON_UNSAFE.sub(lambda match: f"\\u{ord(match[0]):04x}", text)
 
 
