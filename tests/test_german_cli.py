@@ -184,3 +184,30 @@ def test_today_is_not_needed_for_dates() -> None:
     from seiteneinsteiger.cli.options import parse_date
 
     assert parse_date(" 29.02.2024 ", "--date") == dt.date(2024, 2, 29)
+
+
+def test_every_command_runs_inside_the_one_error_handler() -> None:
+    from seiteneinsteiger.cli.german import GermanCommand, GermanGroup
+
+    root = typer.main.get_command(app)
+    assert isinstance(root, GermanGroup)
+    for path in _command_paths()[1:]:
+        command: object = root
+        for name in path:
+            command = getattr(command, "commands", {})[name]
+        assert isinstance(command, GermanCommand | GermanGroup), path
+
+
+def test_an_internal_error_anywhere_is_one_line_with_code_70(
+    runner: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import seiteneinsteiger.export.log as log
+
+    def explode(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(log, "recover", explode)
+    result = runner.invoke(app, ["export", "log"])
+    assert result.exit_code == 70
+    assert result.stderr.startswith("Interner Fehler (RuntimeError).")
+    assert "Traceback" not in result.output

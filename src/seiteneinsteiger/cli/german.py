@@ -9,7 +9,8 @@ English literals. Typer's supported extension points are custom command and grou
   placeholders instead of Python types (``TEXT``, ``VERZ``, ``DATEI``) and German notes
   ("[Standard: text]", "[Pflicht]").
 * :class:`GermanGroup` renders usage errors in German (exit code 2, as Click does) and suggests
-  the nearest command; :class:`GermanCommand` brings the formatter to every command.
+  the nearest command; :class:`GermanCommand` brings the formatter to every command and runs
+  its body inside the CLI's one error handler (``cli.output.reported_errors``).
 * :func:`use_german` sets these classes on every command of the app, so that command modules
   need no change; it also puts German help and messages on the shell-completion options.
 
@@ -40,6 +41,9 @@ from typer._click.exceptions import (
 )
 from typer.core import TyperCommand, TyperGroup
 from typer.main import Typer
+
+from seiteneinsteiger.cli.output import is_debug, reported_errors
+from seiteneinsteiger.errors import ExitCode
 
 SECTIONS = {"Options": "Optionen", "Arguments": "Argumente", "Commands": "Befehle"}
 
@@ -189,11 +193,20 @@ def _name_placeholders(params: Sequence[_click.Parameter]) -> None:
 
 
 class GermanCommand(TyperCommand):
+    """Every command of the app: German help, and its body run inside the one error handler
+    of the command line (``cli.output.reported_errors``: one German line per error and the
+    named exit codes of ``errors.ExitCode``), so no command repeats it."""
+
     context_class = GermanContext
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         _name_placeholders(self.params)
+
+    def invoke(self, ctx: _click.Context) -> Any:
+        assert isinstance(ctx, typer.Context)  # GermanContext
+        with reported_errors(is_debug(ctx)):
+            return super().invoke(ctx)
 
 
 class GermanGroup(TyperGroup):
@@ -239,8 +252,8 @@ class GermanGroup(TyperGroup):
             _show(exc)
         except typer.Abort:
             typer.echo("Abgebrochen.", err=True)
-            sys.exit(1)
-        sys.exit(code if isinstance(code, int) else 0)
+            sys.exit(ExitCode.INPUT)
+        sys.exit(code if isinstance(code, int) else ExitCode.OK)
 
 
 def _show(exc: ClickException) -> NoReturn:
@@ -316,4 +329,4 @@ def install_completion(ctx: _click.Context, param: _click.Parameter, value: Any)
     shell, path = install(shell=value) if isinstance(value, str) else install()
     typer.echo(f"Vervollständigung für {shell} eingerichtet in {path}.")
     typer.echo("Sie wirkt in jedem neu geöffneten Terminal.")
-    sys.exit(0)
+    sys.exit(ExitCode.OK)

@@ -12,12 +12,11 @@ from seiteneinsteiger.cli.output import (
     OutputFormat,
     emit_json,
     err,
-    is_debug,
     out,
     problem_json,
-    reported_errors,
     show_problem,
 )
+from seiteneinsteiger.errors import ExitCode
 
 app = typer.Typer(
     name="intake",
@@ -35,40 +34,39 @@ def validate(ctx: typer.Context, paths: IntakePaths, fmt: FormatOption = OutputF
 
     Beispiel: seiteneinsteiger intake validate examples/intakes
     """
-    with reported_errors(is_debug(ctx)):
-        from seiteneinsteiger.districts import known_districts
-        from seiteneinsteiger.intake_io import load_intakes
+    from seiteneinsteiger.districts import known_districts
+    from seiteneinsteiger.intake_io import load_intakes
 
-        results = list(load_intakes(paths, districts=known_districts()))
-        if not results:
-            err("Keine Intake-Dateien gefunden (.yaml, .yml, .json, .jsonl).")
-            raise typer.Exit(1)
-        valid = [r for r in results if r.ok]
-        invalid = [r for r in results if not r.ok]
-        if fmt is OutputFormat.json:
-            emit_json(
-                {
-                    "valid": len(valid),
-                    "invalid": len(invalid),
-                    "results": [
-                        {
-                            "source": r.source,
-                            "line": r.line,
-                            "case_id": r.intake.case_id if r.intake else None,
-                            "valid": r.ok,
-                            "problems": [problem_json(p) for p in r.problems],
-                        }
-                        for r in results
-                    ],
-                }
-            )
-        else:
-            for result in results:
-                for problem in result.problems:
-                    show_problem(problem)
-            _summary(len(valid), [r.label for r in invalid])
-        if invalid:
-            raise typer.Exit(1)
+    results = list(load_intakes(paths, districts=known_districts()))
+    if not results:
+        err("Keine Intake-Dateien gefunden (.yaml, .yml, .json, .jsonl).")
+        raise typer.Exit(ExitCode.INPUT)
+    valid = [r for r in results if r.ok]
+    invalid = [r for r in results if not r.ok]
+    if fmt is OutputFormat.json:
+        emit_json(
+            {
+                "valid": len(valid),
+                "invalid": len(invalid),
+                "results": [
+                    {
+                        "source": r.source,
+                        "line": r.line,
+                        "case_id": r.intake.case_id if r.intake else None,
+                        "valid": r.ok,
+                        "problems": [problem_json(p) for p in r.problems],
+                    }
+                    for r in results
+                ],
+            }
+        )
+    else:
+        for result in results:
+            for problem in result.problems:
+                show_problem(problem)
+        _summary(len(valid), [r.label for r in invalid])
+    if invalid:
+        raise typer.Exit(ExitCode.INPUT)
 
 
 def _summary(valid: int, invalid: list[str]) -> None:
@@ -116,47 +114,45 @@ def new(
 
     Beispiel: seiteneinsteiger intake new --lang ar -o amal.yaml
     """
-    with reported_errors(is_debug(ctx)):
-        import datetime as dt
+    import datetime as dt
 
-        from seiteneinsteiger.errors import UsageError
-        from seiteneinsteiger.forms.check import load_form
-        from seiteneinsteiger.forms.interactive import Discarded, Interrupted, Questionnaire
-        from seiteneinsteiger.fsutil import atomic_write
-        from seiteneinsteiger.intake_yaml import intake_to_yaml
+    from seiteneinsteiger.errors import UsageError
+    from seiteneinsteiger.forms.check import load_form
+    from seiteneinsteiger.forms.interactive import Discarded, Interrupted, Questionnaire
+    from seiteneinsteiger.fsutil import atomic_write
+    from seiteneinsteiger.intake_yaml import intake_to_yaml
 
-        form = load_form(form_file)
-        if lang not in form.languages:
-            raise UsageError(
-                f"Sprache '{lang}' hat der Fragebogen nicht. Vorhanden: "
-                + ", ".join(form.languages)
-            )
-        today = dt.date.today()
-        target = output or Path(_free_name(today.isoformat(), {p.name for p in Path().iterdir()}))
-        if target.exists() and not force:
-            raise UsageError(
-                f"{target} existiert bereits",
-                hint="Mit --force überschreiben oder mit -o einen anderen Namen wählen.",
-            )
+    form = load_form(form_file)
+    if lang not in form.languages:
+        raise UsageError(
+            f"Sprache '{lang}' hat der Fragebogen nicht. Vorhanden: " + ", ".join(form.languages)
+        )
+    today = dt.date.today()
+    target = output or Path(_free_name(today.isoformat(), {p.name for p in Path().iterdir()}))
+    if target.exists() and not force:
+        raise UsageError(
+            f"{target} existiert bereits",
+            hint="Mit --force überschreiben oder mit -o einen anderen Namen wählen.",
+        )
 
-        def ask(prompt: str) -> str:
-            try:
-                return str(typer.prompt(prompt, default="", show_default=False, prompt_suffix=""))
-            except (typer.Abort, KeyboardInterrupt, EOFError):
-                raise Interrupted() from None
-
+    def ask(prompt: str) -> str:
         try:
-            built = Questionnaire(form, lang, ask, out, today).run()
-        except Discarded:
-            err("Eingaben verworfen; es wurde nichts gespeichert.")
-            raise typer.Exit(130) from None
-        assert built.intake is not None
-        text = intake_to_yaml(built.intake)
-        with atomic_write(target, force=force) as handle:
-            handle.write(text.encode("utf-8"))
-        for problem in built.problems:
-            err(f"Warnung: {'.'.join(str(p) for p in problem.path)}: {problem.message}")
-        out(f"Gespeichert: {target} (nur für Sie lesbar).", fg="green")
+            return str(typer.prompt(prompt, default="", show_default=False, prompt_suffix=""))
+        except (typer.Abort, KeyboardInterrupt, EOFError):
+            raise Interrupted() from None
+
+    try:
+        built = Questionnaire(form, lang, ask, out, today).run()
+    except Discarded:
+        err("Eingaben verworfen; es wurde nichts gespeichert.")
+        raise typer.Exit(ExitCode.INTERRUPTED) from None
+    assert built.intake is not None
+    text = intake_to_yaml(built.intake)
+    with atomic_write(target, force=force) as handle:
+        handle.write(text.encode("utf-8"))
+    for problem in built.problems:
+        err(f"Warnung: {'.'.join(str(p) for p in problem.path)}: {problem.message}")
+    out(f"Gespeichert: {target} (nur für Sie lesbar).", fg="green")
 
 
 def _free_name(day: str, taken: set[str]) -> str:
@@ -195,69 +191,68 @@ def import_(
 
     Beispiel: seiteneinsteiger intake import erfassung-ar.xlsx -o intakes/
     """
-    with reported_errors(is_debug(ctx)):
-        import datetime as dt
+    import datetime as dt
 
-        from seiteneinsteiger.errors import Problem, SeiteneinsteigerError, UsageError
-        from seiteneinsteiger.forms.check import load_form
-        from seiteneinsteiger.forms.excel_import import import_workbook
-        from seiteneinsteiger.fsutil import atomic_write
-        from seiteneinsteiger.intake_yaml import intake_to_yaml
+    from seiteneinsteiger.errors import Problem, SeiteneinsteigerError, UsageError
+    from seiteneinsteiger.forms.check import load_form
+    from seiteneinsteiger.forms.excel_import import import_workbook
+    from seiteneinsteiger.fsutil import atomic_write
+    from seiteneinsteiger.intake_yaml import intake_to_yaml
 
-        if not output_dir.is_dir():
-            raise UsageError(f"Verzeichnis {output_dir} existiert nicht")
-        form = load_form(form_file)
-        today = dt.date.today()
-        results: list[dict[str, object]] = []
-        used: set[str] = set()
-        failed = 0
-        for path in files:
-            shown = str(path)
-            problems: list[Problem] = []
-            written: Path | None = None  # set only once the file is really there
-            try:
-                result = import_workbook(path, form, today=today, display=shown)
-            except SeiteneinsteigerError as exc:  # the whole file is refused; go on with the next
-                message = exc.message.removeprefix(f"{shown}: ")
-                hint = f". Hinweis: {exc.hint}" if exc.hint else ""
-                problems.append(Problem(file=shown, message=message + hint))
-            else:
-                problems.extend(result.problems)
-                if result.ok and result.intake is not None:
-                    name = path.stem
-                    while f"{name}.yaml" in used:
-                        name += "-2"
-                    used.add(f"{name}.yaml")
-                    target = output_dir / f"{name}.yaml"
-                    try:
-                        with atomic_write(target, force=force) as handle:
-                            handle.write(intake_to_yaml(result.intake).encode("utf-8"))
-                    except SeiteneinsteigerError as exc:  # target exists, directory read-only
-                        problems.append(exc.as_problem(shown))
-                    else:
-                        written = target
-            failed += written is None
-            results.append(
-                {
-                    "source": shown,
-                    "output": str(written) if written else None,
-                    "problems": [problem_json(p) for p in problems],
-                }
-            )
-            if fmt is OutputFormat.text:
-                for problem in problems:
-                    show_problem(problem, to_err=True)
-                if written is not None:
-                    out(f"{shown} -> {written}")
-        if fmt is OutputFormat.json:
-            emit_json({"imported": len(files) - failed, "failed": failed, "results": results})
+    if not output_dir.is_dir():
+        raise UsageError(f"Verzeichnis {output_dir} existiert nicht")
+    form = load_form(form_file)
+    today = dt.date.today()
+    results: list[dict[str, object]] = []
+    used: set[str] = set()
+    failed = 0
+    for path in files:
+        shown = str(path)
+        problems: list[Problem] = []
+        written: Path | None = None  # set only once the file is really there
+        try:
+            result = import_workbook(path, form, today=today, display=shown)
+        except SeiteneinsteigerError as exc:  # the whole file is refused; go on with the next
+            message = exc.message.removeprefix(f"{shown}: ")
+            hint = f". Hinweis: {exc.hint}" if exc.hint else ""
+            problems.append(Problem(file=shown, message=message + hint))
         else:
-            total = len(files)
-            colour = "red" if failed else "green"
-            out(
-                f"{total} Formular{'e' if total != 1 else ''} gelesen: {total - failed} "
-                f"übernommen, {failed} nicht übernommen.",
-                fg=colour,
-            )
-        if failed:
-            raise typer.Exit(1)
+            problems.extend(result.problems)
+            if result.ok and result.intake is not None:
+                name = path.stem
+                while f"{name}.yaml" in used:
+                    name += "-2"
+                used.add(f"{name}.yaml")
+                target = output_dir / f"{name}.yaml"
+                try:
+                    with atomic_write(target, force=force) as handle:
+                        handle.write(intake_to_yaml(result.intake).encode("utf-8"))
+                except SeiteneinsteigerError as exc:  # target exists, directory read-only
+                    problems.append(exc.as_problem(shown))
+                else:
+                    written = target
+        failed += written is None
+        results.append(
+            {
+                "source": shown,
+                "output": str(written) if written else None,
+                "problems": [problem_json(p) for p in problems],
+            }
+        )
+        if fmt is OutputFormat.text:
+            for problem in problems:
+                show_problem(problem, to_err=True)
+            if written is not None:
+                out(f"{shown} -> {written}")
+    if fmt is OutputFormat.json:
+        emit_json({"imported": len(files) - failed, "failed": failed, "results": results})
+    else:
+        total = len(files)
+        colour = "red" if failed else "green"
+        out(
+            f"{total} Formular{'e' if total != 1 else ''} gelesen: {total - failed} "
+            f"übernommen, {failed} nicht übernommen.",
+            fg=colour,
+        )
+    if failed:
+        raise typer.Exit(ExitCode.INPUT)

@@ -14,13 +14,11 @@ from seiteneinsteiger.cli.output import (
     StreamFormat,
     emit_json,
     err,
-    is_debug,
     json_for_terminal,
     out,
-    reported_errors,
     show_problem,
 )
-from seiteneinsteiger.errors import SeiteneinsteigerError, UsageError
+from seiteneinsteiger.errors import ExitCode, SeiteneinsteigerError, UsageError
 
 if TYPE_CHECKING:
     from seiteneinsteiger.intake_io import LoadedIntake
@@ -59,23 +57,22 @@ def recommend(
 
     Beispiel: seiteneinsteiger recommend examples/intakes --explain
     """
-    with reported_errors(is_debug(ctx)):
-        if district is not None and rules is not None:
-            raise UsageError("Bitte entweder --district oder --rules angeben, nicht beides.")
-        day = parse_date(reference_date, "--reference-date") if reference_date else None
-        from seiteneinsteiger.districts import known_districts
-        from seiteneinsteiger.intake_io import load_intakes
-        from seiteneinsteiger.rules.api import RuleSetCache
+    if district is not None and rules is not None:
+        raise UsageError("Bitte entweder --district oder --rules angeben, nicht beides.")
+    day = parse_date(reference_date, "--reference-date") if reference_date else None
+    from seiteneinsteiger.districts import known_districts
+    from seiteneinsteiger.intake_io import load_intakes
+    from seiteneinsteiger.rules.api import RuleSetCache
 
-        cache = RuleSetCache()
-        if rules is not None:
-            cache.directory(rules)  # a broken rule set stops here, before any intake
-        elif district is not None:
-            cache.district(district, usage=True)
-        run = _Run(cache, rules, district, day, fmt, explain)
-        for loaded in load_intakes(paths, districts=known_districts(rules)):
-            run.one(loaded)
-        run.finish()
+    cache = RuleSetCache()
+    if rules is not None:
+        cache.directory(rules)  # a broken rule set stops here, before any intake
+    elif district is not None:
+        cache.district(district, usage=True)
+    run = _Run(cache, rules, district, day, fmt, explain)
+    for loaded in load_intakes(paths, districts=known_districts(rules)):
+        run.one(loaded)
+    run.finish()
 
 
 class _Run:
@@ -144,9 +141,9 @@ class _Run:
     def finish(self) -> None:
         if self.count == 0:
             err("Keine Intake-Dateien gefunden (.yaml, .yml, .json, .jsonl).")
-            raise typer.Exit(1)
+            raise typer.Exit(ExitCode.INPUT)
         if self.fmt is StreamFormat.json:
             emit_json(self.collected)
         if self.failed:
             err(f"{self.failed} von {self.count} Intakes ohne Empfehlung.", fg="red")
-            raise typer.Exit(1)
+            raise typer.Exit(ExitCode.INPUT)

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from seiteneinsteiger.codes import ConsentScope
 from seiteneinsteiger.districts import known_districts
-from seiteneinsteiger.errors import ExportError, Problem, UsageError
+from seiteneinsteiger.errors import ExitCode, ExportError, Problem, UsageError
 from seiteneinsteiger.export import log, pipeline
 from seiteneinsteiger.export.log import LogEntry
 from seiteneinsteiger.export.profiles import Profile, load_profile
@@ -76,8 +76,9 @@ class Outcome:
         return not self.written
 
     @property
-    def exit_code(self) -> int:
-        return 1 if (self.nothing_written or self.problems or self.refused) else 0
+    def exit_code(self) -> ExitCode:
+        failed = self.nothing_written or self.problems or self.refused
+        return ExitCode.INPUT if failed else ExitCode.OK
 
     @property
     def cases_without_id(self) -> int:
