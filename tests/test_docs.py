@@ -8,6 +8,8 @@ import typer
 from typer.testing import CliRunner
 
 from seiteneinsteiger.cli.main import app
+from seiteneinsteiger.errors import ExitCode
+from seiteneinsteiger.limits import MAX_ALIAS_NODES, MAX_ALIAS_TEXT, MAX_DEPTH, InputKind, size_text
 
 README = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
 
@@ -45,3 +47,18 @@ def test_readme_quick_start_is_exactly_two_commands() -> None:
         "make demo",
         "make test",
     ]
+
+
+def test_readme_lists_the_input_limits_of_the_code() -> None:
+    section = README.split("## Grenzen für Eingabedateien", 1)[1].split("\n## ", 1)[0]
+    for kind in InputKind:
+        assert f"| {kind.label} | {size_text(kind.max_bytes)} |" in section, kind
+    assert f"höchstens {MAX_DEPTH} Ebenen" in section
+    assert f"{MAX_ALIAS_NODES:_} Einträge".replace("_", ".") in section
+    assert f"{MAX_ALIAS_TEXT:_} Zeichen".replace("_", ".") in section
+
+
+def test_readme_documents_every_exit_code() -> None:
+    section = README.split("## Exit-Codes", 1)[1].split("\n## ", 1)[0]
+    for code in ExitCode:
+        assert f"| {int(code)} | `{code.name}` |" in section, code

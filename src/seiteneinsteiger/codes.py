@@ -13,6 +13,8 @@ from enum import StrEnum
 from functools import cache
 from typing import Any
 
+from seiteneinsteiger.errors import brief
+
 
 class Gender(StrEnum):
     m = "m"
@@ -488,13 +490,16 @@ def check_country(code: str) -> str | None:
         return None
     upper = code.upper()
     if upper != code and check_country(upper) is None:
-        return f"'{code}' ist kein Ländercode; meinten Sie '{upper}'? (Großbuchstaben)"
+        return f"'{brief(code)}' ist kein Ländercode; meinten Sie '{upper}'? (Großbuchstaben)"
     if len(code) == 3 and (country := pycountry.countries.get(alpha_3=upper)) is not None:
-        return f"'{code}' ist ein dreistelliger Code; bitte den zweistelligen '{country.alpha_2}'"
+        return (
+            f"'{brief(code)}' ist ein dreistelliger Code; bitte den zweistelligen "
+            f"'{country.alpha_2}'"
+        )
     suggestion = _country_by_name(code)
     hint = f"; meinten Sie '{suggestion}'?" if suggestion else ""
     return (
-        f"'{code}' ist kein Ländercode nach ISO 3166-1 alpha-2{hint} (XK für Kosovo, XX für "
+        f"'{brief(code)}' ist kein Ländercode nach ISO 3166-1 alpha-2{hint} (XK für Kosovo, XX für "
         "unbekannt/staatenlos)"
     )
 
@@ -523,14 +528,14 @@ def check_language(code: str) -> str | None:
     if record is not None:
         alpha_2 = getattr(record, "alpha_2", None)
         if len(code) == 3 and alpha_2:
-            return f"'{code}': nach BCP-47 gilt der kürzere Code '{alpha_2}'"
+            return f"'{brief(code)}': nach BCP-47 gilt der kürzere Code '{alpha_2}'"
         return None
     lowered = code.lower()
     if lowered != code and check_language(lowered) is None:
-        return f"'{code}' ist kein Sprachcode; meinten Sie '{lowered}'? (Kleinbuchstaben)"
+        return f"'{brief(code)}' ist kein Sprachcode; meinten Sie '{lowered}'? (Kleinbuchstaben)"
     suggestion = _language_by_name(code)
     hint = f"; meinten Sie '{suggestion}' ({language_name(suggestion)})?" if suggestion else ""
-    return f"'{code}' ist kein Sprachcode nach BCP-47 / ISO 639{hint}"
+    return f"'{brief(code)}' ist kein Sprachcode nach BCP-47 / ISO 639{hint}"
 
 
 def _language_by_name(text: str) -> str | None:

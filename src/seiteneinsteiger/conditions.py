@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from seiteneinsteiger.codes import suggest
+from seiteneinsteiger.errors import brief
 
 Kind = Literal["enum", "bool", "int", "date", "text", "list"]
 COMBINATORS = ("any_of", "all_of", "none_of")
@@ -199,13 +200,13 @@ class Parser:
         if value is None and operator in {"eq", "not"}:
             return
         if spec.values and spec.kind in {"enum", "list"}:
-            if str(value) not in spec.values:
-                near = suggest(str(value), list(spec.values))
+            if brief(value) not in spec.values:  # never str() of a (possibly huge) list
+                near = suggest(brief(value), list(spec.values))
                 hint = f"; meinten Sie '{near}'?" if near else ""
                 self.issues.append(
                     Issue(
                         path,
-                        f"'{value}' ist kein Wert von '{spec.name}'{hint}. Erlaubt: "
+                        f"'{brief(value)}' ist kein Wert von '{spec.name}'{hint}. Erlaubt: "
                         + ", ".join(spec.values),
                         code="SE-C004",
                     )
@@ -214,12 +215,16 @@ class Parser:
         expected = {"bool": bool, "int": int, "text": str}.get(spec.kind)
         if spec.kind == "date":
             if not _is_date(value):
-                self.issues.append(Issue(path, f"Datum JJJJ-MM-TT erwartet, nicht '{value}'"))
+                self.issues.append(
+                    Issue(path, f"Datum JJJJ-MM-TT erwartet, nicht '{brief(value)}'")
+                )
         elif expected is int and (isinstance(value, bool) or not isinstance(value, int)):
-            self.issues.append(Issue(path, f"ganze Zahl erwartet, nicht '{value}'", "SE-C004"))
+            self.issues.append(
+                Issue(path, f"ganze Zahl erwartet, nicht '{brief(value)}'", "SE-C004")
+            )
         elif expected is not None and expected is not int and not isinstance(value, expected):
             self.issues.append(
-                Issue(path, f"Wert '{value}' passt nicht zum Typ {spec.kind}", "SE-C004")
+                Issue(path, f"Wert '{brief(value)}' passt nicht zum Typ {spec.kind}", "SE-C004")
             )
 
 

@@ -7,8 +7,10 @@ input should all be reported at once (a file with five mistakes gets five lines,
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import errno
+from dataclasses import dataclass, replace
 from enum import IntEnum
+from typing import Any, Self
 
 
 class ExitCode(IntEnum):
@@ -17,6 +19,10 @@ class ExitCode(IntEnum):
     OK = 0
     INPUT = 1  # a problem with the input, the rules or the data
     USAGE = 2  # wrong usage of the command line
+    INTERNAL = 70  # a bug: an unexpected error (EX_SOFTWARE of sysexits.h)
+    INTERRUPTED = 130  # Ctrl-C (128 + SIGINT)
+    BROKEN_PIPE = 141  # the reader of the output went away, e.g. `| head` (128 + SIGPIPE)
+    TERMINATED = 143  # SIGTERM, e.g. `kill` or a shutdown (128 + SIGTERM)
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +78,30 @@ class SeiteneinsteigerError(Exception):
         self.hint = hint
         self.problems: list[Problem] = problems or []
 
+    @classmethod
+    def at(
+        cls,
+        file: str,
+        message: str,
+        *,
+        line: int | None = None,
+        column: int | None = None,
+        hint: str | None = None,
+    ) -> Self:
+        """An error located in ``file`` (``FILE:LINE:COL: message``), its location kept as data.
+
+        Code that needs the location reads ``problems[0]``, never the wording of the message.
+        """
+        problem = Problem(file=file, message=message, line=line, column=column)
+        return cls(problem.render(), hint=hint, problems=[problem])
+
+    def as_problem(self, file: str) -> Problem:
+        """This error as one problem of ``file``, the hint appended to the message."""
+        problem = self.problems[0] if len(self.problems) == 1 else Problem(file, self.message)
+        if self.hint:
+            problem = replace(problem, message=f"{problem.message}. {self.hint}")
+        return problem
+
 
 class InputFileError(SeiteneinsteigerError):
     """An input file cannot be read or parsed (missing, unreadable, binary, broken YAML/JSON)."""
@@ -97,3 +127,52 @@ class UsageError(SeiteneinsteigerError):
     """The command line was used wrongly (unknown district, conflicting options)."""
 
     exit_code = ExitCode.USAGE
+
+
+def os_error_message(exc: OSError, path: object = None, *, writing: bool = True) -> str:
+    """One German line for an operating-system error, naming the path it concerns.
+
+    ``path``: the path the user knows (a directory rather than a temporary name in it); else
+    the path the error names. ``writing``: the operation was a write (the usual case for
+    errors that reach the command line; reading has its own words).
+    """
+    where = path if path is not None else exc.filename
+    shown = str(where) if where is not None else "die Datei"
+    number = exc.errno
+    if number in (errno.EACCES, errno.EPERM):
+        return f"Keine {'Schreib' if writing else 'Lese'}rechte für {shown}"
+    if number == errno.EROFS:
+        return f"{shown} liegt auf einem schreibgeschützten Datenträger"
+    if number in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)):
+        return f"Datenträger voll: {shown} kann nicht geschrieben werden"
+    if number == errno.ENOENT:
+        return f"{shown} existiert nicht"
+    if number == errno.ENOTDIR:
+        return f"{shown}: ein Teil des Pfads ist kein Verzeichnis"
+    if number == errno.EISDIR:
+        return f"{shown} ist ein Verzeichnis"
+    if number == errno.EEXIST:
+        return f"{shown} existiert bereits"
+    if number == errno.ENAMETOOLONG:
+        return f"Dateiname zu lang: {shown}"
+    if number in (errno.EMFILE, errno.ENFILE):
+        return "Zu viele offene Dateien; bitte andere Programme schließen und erneut versuchen"
+    if number in (errno.EBUSY, errno.ETXTBSY):
+        return f"{shown} wird gerade von einem anderen Programm benutzt"
+    if number == errno.EIO:
+        return f"Ein-/Ausgabefehler bei {shown} (Datenträger oder Netzlaufwerk prüfen)"
+    reason = exc.strerror or type(exc).__name__
+    return f"{shown}: Das Betriebssystem meldet einen Fehler ({reason})"
+
+
+def brief(value: Any, limit: int = 40) -> str:
+    """A short rendering of an input value for a message, bounded however large the value is.
+
+    Never ``str()`` of a list or mapping: a value built from aliases can be huge.
+    """
+    if isinstance(value, dict):
+        return "{…}"
+    if isinstance(value, list | tuple | set):
+        return "[…]"
+    text = value if isinstance(value, str) else str(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -2,7 +2,11 @@
 
 * :func:`atomic_write` writes to a hidden temporary file in the target directory, created with mode
   0600, flushes and fsyncs it, then renames it into place: a reader never sees a half-written file
-  and an interrupted export leaves nothing behind.
+  and an interrupted export (error, Ctrl-C, SIGTERM) leaves nothing behind. A process killed
+  outright (SIGKILL, power loss) cannot clean up: its temporary file carries the host and the
+  process id (``.NAME.se-HOST-PID-XXXXXXXX.part``) and is removed by the next write into that
+  directory once that process is gone (:func:`remove_stale_parts`); a part file of a process
+  that still runs, e.g. a concurrent export, is never touched.
 * :func:`use_private_tempdir` points :mod:`tempfile` at a 0700 directory of the user, because
   openpyxl writes each worksheet's XML (names, birth dates) to ``$TMPDIR`` while saving;
   :func:`atomic_write` sets it up before the first write of a process.
@@ -14,8 +18,11 @@ from __future__ import annotations
 
 import atexit
 import contextlib
+import functools
 import getpass
+import hashlib
 import os
+import re
 import shutil
 import sys
 import tempfile
@@ -24,7 +31,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import IO
 
-from seiteneinsteiger.errors import ExportError
+from seiteneinsteiger.errors import ExportError, os_error_message
 
 PRIVATE_FILE_MODE = 0o600
 PRIVATE_DIR_MODE = 0o700
@@ -90,7 +97,7 @@ def _remove_stale(root: Path) -> None:
         pid_text = child.name[1:].split("-", 1)[0]
         if not (child.name.startswith("p") and pid_text.isdigit()):
             continue
-        if int(pid_text) == os.getpid() or _alive(int(pid_text)):
+        if is_alive(int(pid_text)):
             continue
         shutil.rmtree(child, ignore_errors=True)
 
@@ -103,6 +110,52 @@ def _alive(pid: int) -> bool:
     except OSError:  # pragma: no cover - exists, but owned by someone else
         return True
     return True
+
+
+_PART = re.compile(r"^\..+\.se-(?P<host>[0-9a-f]{6})-(?P<pid>\d+)-[^.]*\.part$")
+
+
+@functools.cache
+def host_tag() -> str:
+    """Six hex digits naming this computer (part files on a shared drive stay apart)."""
+    import socket
+
+    return hashlib.sha256(socket.gethostname().encode("utf-8", "replace")).hexdigest()[:6]
+
+
+def part_prefix(target: Path, pid: int | None = None) -> str:
+    """The start of the temporary file name :func:`atomic_write` uses for ``target``."""
+    return f".{target.name}.se-{host_tag()}-{pid or os.getpid()}-"
+
+
+def is_alive(pid: int) -> bool:
+    """Whether a process with this id runs on this computer (ours always does)."""
+    return pid == os.getpid() or _alive(pid)
+
+
+def remove_stale_parts(directory: Path, *, pid: int | None = None) -> list[Path]:
+    """Remove the temporary files that killed processes of this computer left in ``directory``.
+
+    ``pid``: only those of that process. Part files of running processes and of other
+    computers are left alone. Returns what was removed.
+    """
+    removed: list[Path] = []
+    try:
+        entries = list(os.scandir(directory))
+    except OSError:
+        return removed
+    for entry in entries:
+        match = _PART.match(entry.name)
+        if match is None or match["host"] != host_tag():
+            continue
+        owner = int(match["pid"])
+        if (pid is not None and owner != pid) or is_alive(owner):
+            continue
+        if entry.is_file(follow_symlinks=False):
+            with contextlib.suppress(OSError):
+                os.unlink(entry.path)
+                removed.append(Path(entry.path))
+    return removed
 
 
 def check_target(target: Path, *, force: bool) -> Path:
@@ -131,10 +184,11 @@ def atomic_write(target: Path, *, force: bool = False, mode: str = "wb") -> Iter
     """
     directory = check_target(target, force=force)
     ensure_private_tempdir()
+    remove_stale_parts(directory)
     try:
-        fd, temporary = tempfile.mkstemp(dir=directory, prefix=f".{target.name}.", suffix=".part")
-    except PermissionError:
-        raise ExportError(f"keine Schreibberechtigung im Verzeichnis {directory}") from None
+        fd, temporary = tempfile.mkstemp(dir=directory, prefix=part_prefix(target), suffix=".part")
+    except OSError as exc:
+        raise ExportError(os_error_message(exc, directory)) from None
     temp_path = Path(temporary)
     try:
         os.chmod(fd, PRIVATE_FILE_MODE) if hasattr(os, "fchmod") else None
@@ -143,9 +197,11 @@ def atomic_write(target: Path, *, force: bool = False, mode: str = "wb") -> Iter
             handle.flush()
             os.fsync(handle.fileno())
         _replace(temp_path, target)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
+    except BaseException as exc:
+        with contextlib.suppress(OSError):
             temp_path.unlink()
+        if isinstance(exc, OSError):  # disk full while writing, I/O error, ...
+            raise ExportError(os_error_message(exc, target)) from None
         raise
     _fsync_directory(directory)
 
@@ -158,8 +214,6 @@ def _replace(source: Path, target: Path) -> None:
             f"{target} kann nicht ersetzt werden",
             hint="Ist die Datei noch in Excel geöffnet? Bitte schließen und erneut versuchen.",
         ) from None
-    except IsADirectoryError:
-        raise ExportError(f"{target} ist ein Verzeichnis") from None
 
 
 def _fsync_directory(directory: Path) -> None:

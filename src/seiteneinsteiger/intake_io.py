@@ -12,12 +12,14 @@ import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from pydantic import BaseModel, ValidationError
 
 from seiteneinsteiger.codes import suggest
-from seiteneinsteiger.errors import InputFileError, Problem
+from seiteneinsteiger.districts import unknown_district
+from seiteneinsteiger.errors import InputFileError, Problem, brief
+from seiteneinsteiger.limits import InputKind
 from seiteneinsteiger.models.intake import FORMAT, Intake, check_intake
 from seiteneinsteiger.yamlsource import Document, JsonLinesProblems, load_documents
 
@@ -45,14 +47,18 @@ class LoadedIntake:
 def expand_paths(paths: Sequence[Path]) -> Iterator[tuple[Path, str]]:
     """Files named directly, and every intake file below a directory, in a stable order.
 
-    Hidden files and directories (``.git``, editor swap files) are skipped.
+    Hidden files and directories (``.git``, editor swap files) are skipped. Below a directory,
+    every entry with an intake suffix is yielded, also a pipe, a device or a dangling link: the
+    reader refuses it with a message instead of skipping it silently. Symbolic links: a link to
+    a file is read like the file; a linked directory is entered when named on the command line,
+    never while walking a directory (no loops, no surprises from elsewhere on the disk).
     """
     for path in paths:
         if path.is_dir():
             found = sorted(
                 candidate
                 for candidate in path.rglob("*")
-                if candidate.is_file()
+                if not candidate.is_dir()
                 and candidate.suffix.lower() in INTAKE_SUFFIXES
                 and not any(part.startswith(".") for part in candidate.relative_to(path).parts)
                 and not candidate.name.endswith((".tests.yaml", ".tests.yml"))
@@ -74,46 +80,45 @@ def _display(path: Path) -> str:
     return text if relative.startswith("..") else relative
 
 
-def load_intakes(paths: Sequence[Path], *, today: dt.date | None = None) -> Iterator[LoadedIntake]:
-    """Load every intake below ``paths``; never raises for bad input."""
+def load_intakes(
+    paths: Sequence[Path],
+    *,
+    today: dt.date | None = None,
+    districts: frozenset[str] | None = None,
+) -> Iterator[LoadedIntake]:
+    """Load every intake below ``paths``; never raises for bad input.
+
+    ``districts``: the districts an intake may name (see :mod:`seiteneinsteiger.districts`);
+    None: any well-formed id.
+    """
     day = today or dt.date.today()
     for path, display in expand_paths(paths):
-        yield from load_intake_file(path, display, today=day)
+        yield from load_intake_file(path, display, today=day, districts=districts)
 
 
 def load_intake_file(
-    path: Path, display: str | None = None, *, today: dt.date | None = None
+    path: Path,
+    display: str | None = None,
+    *,
+    today: dt.date | None = None,
+    districts: frozenset[str] | None = None,
 ) -> list[LoadedIntake]:
     source = display or str(path)
     day = today or dt.date.today()
     try:
-        documents = load_documents(path, source)
+        documents = load_documents(path, source, kind=InputKind.INTAKE)
     except JsonLinesProblems as exc:
         broken = [LoadedIntake(source, None, [p], line=p.line) for p in exc.problems]
-        good = [validate_document(d, today=day) for d in exc.documents]
+        good = [validate_document(d, today=day, districts=districts) for d in exc.documents]
         return sorted(broken + good, key=lambda item: item.line or 0)
     except InputFileError as exc:
-        return [LoadedIntake(source, None, [_file_problem(exc, source)])]
-    return [validate_document(document, today=day) for document in documents]
+        return [LoadedIntake(source, None, [exc.as_problem(source)])]
+    return [validate_document(d, today=day, districts=districts) for d in documents]
 
 
-def _file_problem(exc: InputFileError, source: str) -> Problem:
-    """Turn a file-level error ("a.yaml:3:5: message") into a located Problem."""
-    match = re.match(rf"^{re.escape(source)}(?::(\d+))?(?::(\d+))?: (.*)$", exc.message, re.S)
-    if not match:
-        return Problem(file=source, message=exc.message)
-    line, column, message = match.groups()
-    if exc.hint:
-        message = f"{message}. {exc.hint}"
-    return Problem(
-        file=source,
-        line=int(line) if line else None,
-        column=int(column) if column else None,
-        message=message,
-    )
-
-
-def validate_document(document: Document, *, today: dt.date) -> LoadedIntake:
+def validate_document(
+    document: Document, *, today: dt.date, districts: frozenset[str] | None = None
+) -> LoadedIntake:
     """Validate one parsed document against intake@1 and the cross-field checks."""
     data = document.data
     if not isinstance(data, dict):
@@ -128,8 +133,8 @@ def validate_document(document: Document, *, today: dt.date) -> LoadedIntake:
         intake = Intake.model_validate(data)
     except ValidationError as exc:
         problems = [
-            document.problem(loc, message)
-            for loc, message in explain_validation_error(exc, Intake, data)
+            document.problem(item.loc, item.message, at_key=item.unknown)
+            for item in explain_validation_error(exc, Intake, data)
         ]
         problems.sort(key=lambda p: p.line or 0)
         return LoadedIntake(document.source, None, problems, line=document.index)
@@ -137,6 +142,11 @@ def validate_document(document: Document, *, today: dt.date) -> LoadedIntake:
         document.problem(issue.path, issue.message, severity=issue.severity)
         for issue in check_intake(intake, today)
     ]
+    unknown = (
+        unknown_district(intake.district, districts) if intake.district and districts else None
+    )
+    if unknown is not None:
+        problems.append(document.problem(("district",), unknown))
     return LoadedIntake(document.source, intake, problems, line=document.index)
 
 
@@ -168,18 +178,28 @@ _PATTERN_MESSAGES = {
 }
 
 
+class FieldError(NamedTuple):
+    """One validation error: where (a field path), what (German), and whether the field itself
+    is the problem (an unknown key, located at the key rather than at its value)."""
+
+    loc: tuple[str | int, ...]
+    message: str
+    unknown: bool = False
+
+
 def explain_validation_error(
     exc: ValidationError, model: type[BaseModel], data: Any
-) -> list[tuple[tuple[str | int, ...], str]]:
+) -> list[FieldError]:
     """German message per error, located by field path; one entry per distinct field."""
-    results: list[tuple[tuple[str | int, ...], str]] = []
+    results: list[FieldError] = []
     seen: set[tuple[str | int, ...]] = set()
     for error in exc.errors(include_url=False):
         loc = _clean_loc(error["loc"], data)
         if loc in seen:
             continue
         seen.add(loc)
-        results.append((loc, _message(error, loc, model)))
+        unknown = error["type"] == "extra_forbidden"
+        results.append(FieldError(loc, _message(error, loc, model), unknown))
     return results
 
 
@@ -220,9 +240,10 @@ def _message(error: Any, loc: tuple[str | int, ...], model: type[BaseModel]) -> 
         return _unknown_field(loc, model)
     if kind in {"enum", "literal_error"}:
         allowed = re.findall(r"'([^']*)'", str(ctx.get("expected", "")))
-        near = suggest(str(value), allowed)
-        hint = f" (meinten Sie '{near}'?)" if near and near != str(value) else ""
-        return f"'{value}' ist nicht erlaubt{hint}. Erlaubt: {', '.join(allowed)}"
+        shown = brief(value)
+        near = suggest(shown, allowed) if isinstance(value, str) else None
+        hint = f" (meinten Sie '{near}'?)" if near and near != value else ""
+        return f"'{shown}' ist nicht erlaubt{hint}. Erlaubt: {', '.join(allowed)}"
     if kind == "string_pattern_mismatch":
         name = str(loc[-1]) if loc else ""
         return _PATTERN_MESSAGES.get(name, "Wert hat nicht das erwartete Format")
@@ -231,12 +252,7 @@ def _message(error: Any, loc: tuple[str | int, ...], model: type[BaseModel]) -> 
     template = _MESSAGES.get(kind)
     if template is None:
         return str(error["msg"])
-    return template.format(input=_short(value), **ctx)
-
-
-def _short(value: Any) -> str:
-    text = str(value)
-    return text if len(text) <= 40 else text[:37] + "..."
+    return template.format(input=brief(value), **ctx)
 
 
 def _unknown_field(loc: tuple[str | int, ...], model: type[BaseModel]) -> str:

@@ -43,6 +43,9 @@ _NOT_TEXT = re.compile(
 _RESOLVER = yaml.resolver.Resolver()
 # Line breaks other than "\n" (CR, NEL, LS, PS): YAML readers normalise them outside of escapes.
 _OTHER_BREAKS = re.compile("[\r\x85\u2028\u2029]")
+# Bidirectional embeddings, overrides and isolates: PyYAML writes them raw, and a terminal
+# showing the file (`case show`) reorders the text around them. Written as escapes instead.
+_BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
 
 
 def needs_quotes(text: str) -> bool:
@@ -60,7 +63,7 @@ class IntakeDumper(yaml.SafeDumper):
 def _represent_text(dumper: yaml.SafeDumper, value: str) -> ScalarNode:
     text = str(value)  # a StrEnum code becomes its plain value
     style: str | None = None
-    if _OTHER_BREAKS.search(text):
+    if _OTHER_BREAKS.search(text) or _BIDI_CONTROLS.search(text):
         style = '"'  # written as escapes: a reader would turn these into plain newlines
     elif "\n" in text:
         style = "|"
@@ -89,7 +92,9 @@ def intake_to_yaml(intake: Intake) -> str:
             chunks.append({key: value})
         else:
             chunks[-1][key] = value
-    return "\n".join(_dump(chunk) for chunk in chunks)
+    text = "\n".join(_dump(chunk) for chunk in chunks)
+    # only inside double-quoted scalars (see _represent_text), where an escape is the same text
+    return _BIDI_CONTROLS.sub(lambda match: f"\\u{ord(match[0]):04X}", text)
 
 
 def _is_section(chunk: dict[str, Any]) -> bool:

@@ -1,6 +1,7 @@
 """Guards for reading an untrusted ``.xlsx`` file, shared by every Excel import.
 
-Before openpyxl parses anything, :func:`precheck` looks at the file: its size, the OLE header of
+Before openpyxl parses anything, :func:`precheck` looks at the file: a regular file within the
+size limit of its kind (:mod:`seiteneinsteiger.limits`), the OLE header of
 encrypted or legacy ``.xls`` files, macro-enabled files, and the zip directory (number of
 entries, summed uncompressed size, per-entry compression ratio, unsafe member names). XML is
 parsed only through defusedxml (:func:`ensure_safe_xml`). :func:`scan_sheet` streams one
@@ -18,7 +19,8 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from seiteneinsteiger.errors import SeiteneinsteigerError
-from seiteneinsteiger.yamlsource import read_failure
+from seiteneinsteiger.limits import InputKind
+from seiteneinsteiger.yamlsource import read_bytes, read_failure
 
 MIB = 1024 * 1024
 _OLE_HEADER = b"\xd0\xcf\x11\xe0"
@@ -33,7 +35,6 @@ _PKG_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
 class Limits:
     """Caps for untrusted workbooks (an intake form is about 130 rows and 130 KB)."""
 
-    max_file_bytes: int = 10 * MIB
     max_entries: int = 200
     max_uncompressed: int = 50 * MIB
     max_ratio: int = 100  # uncompressed / compressed, for entries above ratio_from bytes
@@ -46,8 +47,8 @@ class Wording:
     """How refusals name the file, and the error they raise."""
 
     error: type[SeiteneinsteigerError]
-    #: completes "Datei ist zu groß (12.0 MB; ...)", with ``{limit}`` in MB
-    too_big: str
+    #: the kind of file, for the size limit of :mod:`seiteneinsteiger.limits`
+    kind: InputKind
     #: completes "ungewöhnlich viele Teile (300); ..."
     not_ours: str
     #: completes "Tabelle 'X' hat Einträge in mehr als N Zeilen (Zeile M); ..."
@@ -72,55 +73,53 @@ def ensure_safe_xml(error: type[SeiteneinsteigerError]) -> None:
 def precheck(path: Path, shown: str, limits: Limits, wording: Wording) -> None:
     """File-level refusals, with German messages (no openpyxl involved)."""
     error = wording.error
+    read_bytes(path, shown, wording.kind, content=False)  # no pipe, no device, no giant
     try:
-        size = path.stat().st_size
-        if path.is_dir():
-            raise error(f"{shown}: ist ein Verzeichnis, keine Excel-Datei")
         with path.open("rb") as handle:
             head = handle.read(8)
     except OSError as exc:
-        raise error(f"{shown}: {read_failure(exc)}") from None
+        raise error.at(shown, f"{read_failure(exc)}") from None
     suffix = path.suffix.lower()
     if suffix in _MACRO_SUFFIXES:
-        raise error(
-            f"{shown}: Datei mit Makros ({suffix}) wird aus Sicherheitsgründen nicht gelesen",
+        raise error.at(
+            shown,
+            f"Datei mit Makros ({suffix}) wird aus Sicherheitsgründen nicht gelesen",
             hint="Bitte die Vorlage neu erzeugen oder in Excel als 'Excel-Arbeitsmappe (*.xlsx)' "
             "speichern.",
         )
-    if size > limits.max_file_bytes:
-        limit = wording.too_big.format(limit=limits.max_file_bytes // MIB)
-        raise error(f"{shown}: Datei ist zu groß ({size / MIB:.1f} MB; {limit})")
     if head.startswith(_OLE_HEADER) or suffix == ".xls":
-        raise error(
-            f"{shown}: Datei ist mit einem Kennwort verschlüsselt oder im alten .xls-Format",
+        raise error.at(
+            shown,
+            "Datei ist mit einem Kennwort verschlüsselt oder im alten .xls-Format",
             hint="Bitte den Kennwortschutz entfernen bzw. in Excel als 'Excel-Arbeitsmappe "
             "(*.xlsx)' speichern.",
         )
     if suffix != ".xlsx" or not zipfile.is_zipfile(path):
-        raise error(f"{shown}: keine Excel-Datei (.xlsx)", hint=wording.not_xlsx_hint)
+        raise error.at(shown, "keine Excel-Datei (.xlsx)", hint=wording.not_xlsx_hint)
     try:
         with zipfile.ZipFile(path) as archive:
             _check_archive(archive, shown, limits, wording)
     except zipfile.BadZipFile:
-        raise error(f"{shown}: beschädigte Excel-Datei (Zip-Archiv fehlerhaft)") from None
+        raise error.at(shown, "beschädigte Excel-Datei (Zip-Archiv fehlerhaft)") from None
 
 
 def _check_archive(archive: zipfile.ZipFile, shown: str, limits: Limits, wording: Wording) -> None:
     error = wording.error
     infos = archive.infolist()
     if len(infos) > limits.max_entries:
-        raise error(f"{shown}: ungewöhnlich viele Teile ({len(infos)}); {wording.not_ours}")
+        raise error.at(shown, f"ungewöhnlich viele Teile ({len(infos)}); {wording.not_ours}")
     total = 0
     for info in infos:
         name = info.filename
         parts = PurePosixPath(name).parts
         if name.startswith(("/", "\\")) or ".." in parts or ":" in name:
-            raise error(f"{shown}: unzulässiger Pfad im Archiv ('{name}')")
+            raise error.at(shown, f"unzulässiger Pfad im Archiv ('{name}')")
         if info.flag_bits & 0x1:
-            raise error(f"{shown}: Datei enthält verschlüsselte Teile")
+            raise error.at(shown, "Datei enthält verschlüsselte Teile")
         if name.lower().endswith("vbaproject.bin"):
-            raise error(
-                f"{shown}: Datei enthält Makros (vbaProject.bin) und wird aus Sicherheitsgründen "
+            raise error.at(
+                shown,
+                "Datei enthält Makros (vbaProject.bin) und wird aus Sicherheitsgründen "
                 "nicht gelesen",
                 hint="Bitte die Vorlage neu erzeugen und ohne Makros speichern.",
             )
@@ -128,15 +127,17 @@ def _check_archive(archive: zipfile.ZipFile, shown: str, limits: Limits, wording
         if info.file_size > limits.ratio_from and info.file_size > limits.max_ratio * max(
             1, info.compress_size
         ):
-            raise error(
-                f"{shown}: ein Teil der Datei ist ungewöhnlich stark komprimiert "
+            raise error.at(
+                shown,
+                f"ein Teil der Datei ist ungewöhnlich stark komprimiert "
                 f"({info.file_size // max(1, info.compress_size)}:1); möglicherweise eine "
-                "Zip-Bombe, die Datei wird nicht gelesen"
+                "Zip-Bombe, die Datei wird nicht gelesen",
             )
     if total > limits.max_uncompressed:
-        raise error(
-            f"{shown}: Datei ist entpackt zu groß ({total / MIB:.0f} MB; höchstens "
-            f"{limits.max_uncompressed // MIB} MB); möglicherweise eine Zip-Bombe"
+        raise error.at(
+            shown,
+            f"Datei ist entpackt zu groß ({total / MIB:.0f} MB; höchstens "
+            f"{limits.max_uncompressed // MIB} MB); möglicherweise eine Zip-Bombe",
         )
     try:
         types = (
@@ -145,10 +146,11 @@ def _check_archive(archive: zipfile.ZipFile, shown: str, limits: Limits, wording
             else b""
         )
     except (zipfile.BadZipFile, OSError, RuntimeError) as exc:
-        raise error(f"{shown}: beschädigte Excel-Datei ({exc})") from None
+        raise error.at(shown, f"beschädigte Excel-Datei ({exc})") from None
     if b"macroEnabled" in types:
-        raise error(
-            f"{shown}: Datei ist als Arbeitsmappe mit Makros gekennzeichnet und wird aus "
+        raise error.at(
+            shown,
+            "Datei ist als Arbeitsmappe mit Makros gekennzeichnet und wird aus "
             "Sicherheitsgründen nicht gelesen",
             hint="Bitte in Excel als 'Excel-Arbeitsmappe (*.xlsx)' speichern.",
         )
@@ -163,8 +165,8 @@ def sheet_parts(path: Path, shown: str, wording: Wording) -> dict[str, str]:
             workbook = ElementTree.fromstring(archive.read("xl/workbook.xml"))
             relations = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
     except KeyError:
-        raise wording.error(
-            f"{shown}: keine gültige Excel-Arbeitsmappe (workbook.xml fehlt)"
+        raise wording.error.at(
+            shown, "keine gültige Excel-Arbeitsmappe (workbook.xml fehlt)"
         ) from None
     except Exception as exc:  # defusedxml refusals, broken XML, broken zip
         raise xml_refusal(shown, exc, wording) from None
@@ -188,11 +190,12 @@ def xml_refusal(shown: str, exc: Exception, wording: Wording) -> Seiteneinsteige
     while cause is not None and not isinstance(cause, DefusedXmlException):
         cause = cause.__cause__ or cause.__context__
     if cause is not None:
-        return wording.error(
-            f"{shown}: Datei enthält unzulässige XML-Anweisungen (DTD oder Entities, z. B. "
-            "'Billion Laughs'); sie wird aus Sicherheitsgründen nicht gelesen"
+        return wording.error.at(
+            shown,
+            "Datei enthält unzulässige XML-Anweisungen (DTD oder Entities, z. B. "
+            "'Billion Laughs'); sie wird aus Sicherheitsgründen nicht gelesen",
         )
-    return wording.error(f"{shown}: beschädigte oder ungültige Excel-Datei ({type(exc).__name__})")
+    return wording.error.at(shown, f"beschädigte oder ungültige Excel-Datei ({type(exc).__name__})")
 
 
 def scan_sheet(
@@ -216,15 +219,16 @@ def scan_sheet(
                 elif element.tag == row_tag:
                     number = int(element.get("r", "0") or 0)
                     if number > limits.max_rows:
-                        raise wording.error(
-                            f"{shown}: Tabelle '{sheet}' hat Einträge in mehr als "
-                            f"{limits.max_rows} Zeilen (Zeile {number}); {wording.too_long}"
+                        raise wording.error.at(
+                            shown,
+                            f"Tabelle '{sheet}' hat Einträge in mehr als "
+                            f"{limits.max_rows} Zeilen (Zeile {number}); {wording.too_long}",
                         )
                     element.clear()
     except SeiteneinsteigerError:
         raise
     except KeyError:
-        raise wording.error(f"{shown}: Tabelle '{sheet}' fehlt in der Datei") from None
+        raise wording.error.at(shown, f"Tabelle '{sheet}' fehlt in der Datei") from None
     except Exception as exc:
         raise xml_refusal(shown, exc, wording) from None
     return formulas

@@ -9,12 +9,20 @@ means. Duplicate keys are errors with their line.
 
 Every document is returned together with a :class:`Locator`, which maps a field path such as
 ``("pupil", "birth_date")`` or ``("family", "guardians", 0, "phone")`` back to a line and column.
+
+Input is untrusted (see :mod:`seiteneinsteiger.limits`): only regular files are opened, never a
+named pipe or a device; a file larger than the limit of its kind is refused before it is read;
+a document nesting deeper than ``MAX_DEPTH`` or whose aliases would expand it by more than
+``MAX_ALIAS_NODES`` entries (a "billion laughs" file) is refused before anything is built from
+it. Errors carry their location as data (:meth:`SeiteneinsteigerError.at`).
 """
 
 from __future__ import annotations
 
 import json
+import os
 import re
+import stat
 from collections.abc import Hashable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,7 +32,14 @@ import yaml
 from yaml._yaml import CParser
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from seiteneinsteiger.errors import InputFileError, Problem
+from seiteneinsteiger.errors import InputFileError, Problem, brief
+from seiteneinsteiger.limits import (
+    MAX_ALIAS_NODES,
+    MAX_ALIAS_TEXT,
+    MAX_DEPTH,
+    InputKind,
+    size_text,
+)
 
 Path_ = tuple[str | int, ...]
 
@@ -42,6 +57,20 @@ _YAML_MESSAGES = {
     "found undefined alias": "unbekannter Anker (*alias)",
     "but found another document": "die Datei darf nur ein Dokument enthalten ('---' entfernen)",
     "found unknown escape character": "unbekannte Escape-Sequenz in Text in Anführungszeichen",
+}
+
+
+_JSON_MESSAGES = {
+    "Expecting value": "Wert erwartet",
+    "Expecting property name enclosed in double quotes": "Feldname in doppelten "
+    "Anführungszeichen erwartet",
+    "Expecting ',' delimiter": "',' erwartet",
+    "Expecting ':' delimiter": "':' erwartet",
+    "Unterminated string starting at": "Text ohne schließendes Anführungszeichen",
+    "Invalid control character at": "Steuerzeichen in Text (Zeilenumbruch als \\n schreiben)",
+    "Extra data": "weitere Daten nach dem Ende des Dokuments",
+    "Invalid \\escape": "unbekannte Escape-Sequenz",
+    "Invalid \\uXXXX escape": "ungültige \\u-Escape-Sequenz",
 }
 
 
@@ -176,15 +205,14 @@ class Document:
         code: str | None = None,
         severity: str = "error",
         field: str | None = None,
-        at_key: bool | None = None,
+        at_key: bool = False,
     ) -> Problem:
         """A :class:`Problem` at ``path`` inside this document.
 
-        An unknown key ("unbekanntes Feld ...") is located at the key itself, anything else at
-        its value; ``at_key`` overrides that. Without a position, the JSON Lines line is used.
+        ``at_key``: located at the key itself (an unknown field), not at its value. Without a
+        position, the JSON Lines line is used.
         """
-        key = message.startswith("unbekanntes Feld") if at_key is None else at_key
-        position = self.locator.find(path, key=key)
+        position = self.locator.find(path, key=at_key)
         return Problem(
             file=self.source,
             line=position.line if position else self.index,
@@ -206,30 +234,88 @@ def read_failure(exc: OSError) -> str:
     return f"kann nicht gelesen werden ({exc.strerror})"
 
 
-def read_text(path: Path, display: str | None = None) -> str:
+def read_text(path: Path, display: str | None = None, *, kind: InputKind) -> str:
     """Read a text file, turning every way it can fail into one clear German message."""
     shown = display or str(path)
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise InputFileError(f"{shown}: {read_failure(exc)}") from None
+    raw = read_bytes(path, shown, kind)
     if not raw.strip():
-        raise InputFileError(f"{shown}: Datei ist leer")
+        raise InputFileError.at(shown, "Datei ist leer")
     if b"\x00" in raw:
-        raise InputFileError(
-            f"{shown}: Datei ist binär, keine Text-, YAML- oder JSON-Datei",
+        raise InputFileError.at(
+            shown,
+            "Datei ist binär, keine Text-, YAML- oder JSON-Datei",
             hint="Ausgefüllte Excel-Formulare liest 'seiteneinsteiger intake import'.",
         )
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise InputFileError(
-            f"{shown}:{line}: Datei ist nicht in UTF-8 kodiert",
+        raise InputFileError.at(
+            shown,
+            "Datei ist nicht in UTF-8 kodiert",
+            line=raw[: exc.start].count(b"\n") + 1,
             hint="Bitte als UTF-8 speichern (in den meisten Editoren: 'Speichern unter', Kodierung "
             "UTF-8).",
         ) from None
     return text
+
+
+def read_bytes(path: Path, shown: str, kind: InputKind, *, content: bool = True) -> bytes:
+    """The content of a regular file of at most ``kind.max_bytes`` bytes.
+
+    A named pipe, a device (``/dev/zero``) or a socket is refused before it is opened (opening
+    a pipe for reading blocks until someone writes to it). The file is then opened without
+    blocking and checked again, so that a file swapped in between is refused as well.
+    ``content=False`` only checks (and returns nothing).
+    """
+    try:
+        _check_file(path.stat(), shown, kind)
+        if not content:
+            return b""
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+    except FileNotFoundError:
+        dangling = path.is_symlink()
+        why = "Verknüpfung (Symlink) auf eine Datei, die es nicht gibt" if dangling else None
+        raise InputFileError.at(shown, why or "Datei nicht gefunden") from None
+    except OSError as exc:
+        raise InputFileError.at(shown, read_failure(exc)) from None
+    with os.fdopen(fd, "rb") as handle:
+        info = os.fstat(handle.fileno())
+        _check_file(info, shown, kind)
+        raw = handle.read(info.st_size + 1)  # one byte more tells whether it grew meanwhile
+        if len(raw) > info.st_size:
+            raw += handle.read(kind.max_bytes + 1 - len(raw))
+    if len(raw) > kind.max_bytes:  # it grew while being read
+        raise _too_large(shown, len(raw), kind, at_least=True)
+    return raw
+
+
+def _check_file(info: os.stat_result, shown: str, kind: InputKind) -> None:
+    mode = info.st_mode
+    if stat.S_ISREG(mode):
+        if info.st_size > kind.max_bytes:
+            raise _too_large(shown, info.st_size, kind)
+        return
+    if stat.S_ISDIR(mode):
+        what = "ist ein Verzeichnis, keine Datei"
+    elif stat.S_ISFIFO(mode):
+        what = "ist eine benannte Pipe (FIFO), keine Datei"
+    elif stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        what = "ist ein Gerät, keine Datei"
+    elif stat.S_ISSOCK(mode):
+        what = "ist ein Socket, keine Datei"
+    else:  # pragma: no cover - door files and the like
+        what = "ist keine gewöhnliche Datei"
+    raise InputFileError.at(shown, what)
+
+
+def _too_large(shown: str, size: int, kind: InputKind, *, at_least: bool = False) -> InputFileError:
+    more = "mindestens " if at_least else ""
+    return InputFileError.at(
+        shown,
+        f"Datei ist zu groß ({more}{size_text(size)}; {kind.value.phrase} darf höchstens "
+        f"{size_text(kind.max_bytes)} groß sein)",
+        hint="Die Grenzen stehen in der README unter 'Grenzen für Eingabedateien'.",
+    )
 
 
 def parse_yaml(text: str, source: str) -> Document:
@@ -237,30 +323,126 @@ def parse_yaml(text: str, source: str) -> Document:
     loader = StrictLoader(text)
     try:
         root = loader.get_single_node()
+        if root is not None:
+            _check_shape(root, source, aliases_possible="*" in text)
         data = loader.construct_document(root) if root is not None else None
     except DuplicateKeyError as exc:
         mark = exc.node.start_mark
-        raise InputFileError(
-            f"{source}:{mark.line + 1}:{mark.column + 1}: doppelter Schlüssel '{exc.key}'",
+        raise InputFileError.at(
+            source,
+            f"doppelter Schlüssel '{brief(exc.key)}'",
+            line=mark.line + 1,
+            column=mark.column + 1,
             hint="Jeder Schlüssel darf in einer Abbildung nur einmal vorkommen.",
         ) from None
     except yaml.MarkedYAMLError as exc:
-        raise InputFileError(_yaml_error_message(exc, source)) from None
+        raise _yaml_error(exc, source) from None
     except yaml.YAMLError as exc:  # pragma: no cover - libyaml always gives marks
-        raise InputFileError(f"{source}: YAML-Fehler: {exc}") from None
+        raise InputFileError.at(source, f"YAML-Fehler: {exc}") from None
     finally:
         loader.dispose()
     return Document(data=data, source=source, locator=Locator(root))
 
 
-def _yaml_error_message(exc: yaml.MarkedYAMLError, source: str) -> str:
+def _yaml_error(exc: yaml.MarkedYAMLError, source: str) -> InputFileError:
     mark = exc.problem_mark or exc.context_mark
     problem = (exc.problem or exc.context or "").strip()
     german = _YAML_MESSAGES.get(problem)
-    text = f"YAML-Syntaxfehler: {german}" if german else f"YAML-Syntaxfehler: {problem}"
+    text = f"YAML-Syntaxfehler: {german or problem}"
+    if problem == "exceeded maximum nesting depth":  # libyaml's own limit, 1000 levels
+        text = f"zu tief verschachtelt (mehr als {MAX_DEPTH} Ebenen)"
     if mark is None:  # pragma: no cover
-        return f"{source}: {text}"
-    return f"{source}:{mark.line + 1}:{mark.column + 1}: {text}"
+        return InputFileError.at(source, text)
+    return InputFileError.at(source, text, line=mark.line + 1, column=mark.column + 1)
+
+
+def _check_shape(root: Node, source: str, *, aliases_possible: bool) -> None:
+    """Refuse a document nesting deeper than MAX_DEPTH or blown up by aliases.
+
+    The nodes are visited level by level without recursion. An alias is the same node object
+    as its anchor, so an alias is counted once more each time it appears; a document without
+    ``*`` has no alias and needs no bookkeeping (the common case costs about 2 % of parsing).
+    """
+    level: list[Node] = [root]
+    depth = 0
+    seen: set[int] = set()
+    repeated = repeated_text = 0
+    while level:
+        depth += 1
+        if depth > MAX_DEPTH:
+            mark = level[0].start_mark
+            raise InputFileError.at(
+                source,
+                f"zu tief verschachtelt (mehr als {MAX_DEPTH} Ebenen)",
+                line=mark.line + 1,
+                column=mark.column + 1,
+            )
+        following: list[Node] = []
+        for node in level:
+            if aliases_possible:
+                if id(node) in seen:
+                    repeated += 1
+                    if type(node) is ScalarNode:
+                        repeated_text += len(node.value)
+                    if repeated > MAX_ALIAS_NODES or repeated_text > MAX_ALIAS_TEXT:
+                        raise _alias_bomb(node, source)
+                else:
+                    seen.add(id(node))
+            kind = type(node)
+            if kind is MappingNode:
+                following.extend(pair[1] for pair in node.value)
+            elif kind is SequenceNode:
+                following.extend(node.value)
+        level = following
+
+
+def _alias_bomb(node: Node, source: str) -> InputFileError:
+    mark = node.start_mark
+    return InputFileError.at(
+        source,
+        "Anker und Aliase (&name, *name) vervielfachen die Datei um mehr als "
+        f"{MAX_ALIAS_NODES:_} Einträge oder {MAX_ALIAS_TEXT:_} Zeichen".replace("_", "."),
+        line=mark.line + 1,
+        column=mark.column + 1,
+        hint="Bitte die Einträge ausschreiben oder weniger oft wiederholen.",
+    )
+
+
+def _check_data_depth(data: Any, source: str, locator: Locator) -> None:
+    """The same depth limit for JSON, checked on the parsed data (JSON has no aliases)."""
+    level: list[Any] = [data]
+    depth = 0
+    while level:
+        depth += 1
+        if depth > MAX_DEPTH:
+            position = locator.find(_path_to_depth(data, MAX_DEPTH + 1))
+            raise InputFileError.at(
+                source,
+                f"zu tief verschachtelt (mehr als {MAX_DEPTH} Ebenen)",
+                line=position.line if position else None,
+                column=position.column if position else None,
+            )
+        following: list[Any] = []
+        for item in level:
+            if isinstance(item, dict):
+                following.extend(item.values())
+            elif isinstance(item, list):
+                following.extend(item)
+        level = following
+
+
+def _path_to_depth(data: Any, depth: int) -> tuple[str | int, ...]:
+    """A path to some value at ``depth`` (the root is depth 1); only asked for when one exists."""
+    level: list[tuple[Any, tuple[str | int, ...]]] = [(data, ())]
+    for _ in range(depth - 1):
+        following: list[tuple[Any, tuple[str | int, ...]]] = []
+        for item, path in level:
+            if isinstance(item, dict):
+                following.extend((value, (*path, str(key))) for key, value in item.items())
+            elif isinstance(item, list):
+                following.extend((value, (*path, index)) for index, value in enumerate(item))
+        level = following
+    return level[0][1] if level else ()
 
 
 def parse_json(text: str, source: str, *, line_offset: int = 0) -> Document:
@@ -268,12 +450,23 @@ def parse_json(text: str, source: str, *, line_offset: int = 0) -> Document:
     try:
         data = json.loads(text, object_pairs_hook=_no_duplicates)
     except json.JSONDecodeError as exc:
-        raise InputFileError(
-            f"{source}:{exc.lineno + line_offset}:{exc.colno}: JSON-Syntaxfehler: {exc.msg}"
+        raise InputFileError.at(
+            source,
+            f"JSON-Syntaxfehler: {_JSON_MESSAGES.get(exc.msg, exc.msg)}",
+            line=exc.lineno + line_offset,
+            column=exc.colno,
         ) from None
     except _JsonDuplicate as exc:
-        raise InputFileError(f"{source}:{line_offset + 1}: doppelter Schlüssel '{exc}'") from None
-    return Document(data=data, source=source, locator=_LazyJsonLocator(text, line_offset))
+        raise InputFileError.at(
+            source, f"doppelter Schlüssel '{brief(str(exc))}'", line=line_offset + 1
+        ) from None
+    except RecursionError:  # json nests by recursion; far beyond MAX_DEPTH anyway
+        raise InputFileError.at(
+            source, f"zu tief verschachtelt (mehr als {MAX_DEPTH} Ebenen)", line=line_offset + 1
+        ) from None
+    locator = _LazyJsonLocator(text, line_offset)
+    _check_data_depth(data, source, locator)
+    return Document(data=data, source=source, locator=locator)
 
 
 class _JsonDuplicate(Exception):
@@ -309,25 +502,30 @@ class _LazyJsonLocator(Locator):
         return super().find(path, key=key)
 
 
-def load_documents(path: Path, display: str | None = None) -> list[Document]:
+def load_documents(path: Path, display: str | None = None, *, kind: InputKind) -> list[Document]:
     """Read ``.yaml``/``.yml`` (one document), ``.json`` (one) or ``.jsonl`` (one per line).
 
-    A JSON Lines file with a broken line still yields the other lines: the broken one is returned
-    as a :class:`Problem` through :class:`JsonLinesProblems` so that a batch goes on.
+    ``kind`` sets the size limit; a ``.jsonl`` intake file has the limit of a collection. A JSON
+    Lines file with a broken line still yields the other lines: the broken one is returned as a
+    :class:`Problem` through :class:`JsonLinesProblems` so that a batch goes on.
     """
     source = display or str(path)
-    text = read_text(path, source)
     suffix = path.suffix.lower()
-    if suffix in {".yaml", ".yml"}:
-        return [parse_yaml(text, source)]
+    if suffix not in {".yaml", ".yml", ".json", ".jsonl"}:
+        read_bytes(path, source, kind, content=False)  # a device or a pipe says so first
+        raise InputFileError.at(
+            source,
+            f"unbekannte Dateiendung '{brief(path.suffix)}'",
+            hint="Erlaubt sind .yaml, .yml, .json und .jsonl.",
+        )
+    if suffix == ".jsonl" and kind is InputKind.INTAKE:
+        kind = InputKind.INTAKE_LINES
+    text = read_text(path, source, kind=kind)
     if suffix == ".json":
         return [parse_json(text, source)]
     if suffix == ".jsonl":
         return _parse_json_lines(text, source)
-    raise InputFileError(
-        f"{source}: unbekannte Dateiendung '{path.suffix}'",
-        hint="Erlaubt sind .yaml, .yml, .json und .jsonl.",
-    )
+    return [parse_yaml(text, source)]
 
 
 class JsonLinesProblems(InputFileError):
@@ -347,9 +545,7 @@ def _parse_json_lines(text: str, source: str) -> list[Document]:
         try:
             document = parse_json(line, source, line_offset=number)
         except InputFileError as exc:
-            problems.append(
-                Problem(file=source, line=number + 1, message=_strip_source(exc, source))
-            )
+            problems.append(exc.as_problem(source))
             continue
         documents.append(
             Document(data=document.data, source=source, locator=document.locator, index=number + 1)
@@ -357,9 +553,3 @@ def _parse_json_lines(text: str, source: str) -> list[Document]:
     if problems:
         raise JsonLinesProblems(problems, documents)
     return documents
-
-
-def _strip_source(exc: InputFileError, source: str) -> str:
-    message = exc.message
-    prefix = re.match(rf"^{re.escape(source)}(:\d+)*: ", message)
-    return message[prefix.end() :] if prefix else message

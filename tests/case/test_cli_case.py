@@ -274,7 +274,7 @@ def test_status_change(runner: CliRunner, examples: Path) -> None:
     ("args", "message"),
     [
         (["zugewisen"], "unbekannter Status 'zugewisen' (meinten Sie 'zugewiesen'?)"),
-        (["zugewiesen", "--date", "6.10."], "--date: '6.10.' ist kein gültiges Datum"),
+        (["zugewiesen", "--date", "6.10."], "--date: '6.10.' ist kein Datum"),
         (["zugewiesen", "--date", "2025-02-30"], "--date: '2025-02-30' ist kein gültiges Datum"),
     ],
 )

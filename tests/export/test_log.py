@@ -31,8 +31,11 @@ def test_every_export_is_logged_with_ids_fields_and_hash(
     path = log.log_path()
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     lines = path.read_text(encoding="utf-8").splitlines()
-    assert len(lines) == 1
-    entry = json.loads(lines[0])
+    # logged as pending before the file was written, completed after it was in place
+    pending, entry = (json.loads(line) for line in lines)
+    assert (pending["status"], pending["sha256"], entry["status"]) == ("pending", "", "completed")
+    assert pending["id"] == entry["id"] and pending["cases"] == entry["cases"]
+    assert [e.sha256 for e in log.read_entries()] == [entry["sha256"]]
     assert entry["format"] == "seiteneinsteiger/export-log@1"
     assert entry["command"] == "export school"
     assert entry["profile"] == "school"
@@ -79,18 +82,38 @@ def test_log_command_lists_the_exports_of_one_case(
     assert "Keine Exporte mit Fall XX-0000 im Protokoll" in result.stdout
 
 
-def test_an_export_that_cannot_be_logged_is_removed(
+def test_nothing_is_written_when_the_log_cannot_be_written(
     runner: CliRunner, intakes_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     def refuse(entry: log.LogEntry, path: Path | None = None) -> None:
-        raise ExportError("Exportprotokoll kann nicht geschrieben werden (Permission denied)")
+        raise ExportError("Exportprotokoll kann nicht geschrieben werden: Keine Schreibrechte")
 
     monkeypatch.setattr(log, "append", refuse)
     target = tmp_path / "schule.xlsx"
     result = runner.invoke(app, ["export", "school", str(intakes_dir), "-o", str(target)])
     assert result.exit_code == 1
+    assert "Exportprotokoll kann nicht geschrieben werden" in result.stderr
+    assert list(tmp_path.iterdir()) == []  # no file, no temporary file
+
+
+def test_an_export_whose_completion_cannot_be_logged_is_removed(
+    runner: CliRunner, intakes_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    original = log.append
+
+    def refuse_completion(entry: log.LogEntry, path: Path | None = None) -> None:
+        if entry.status == log.COMPLETED:
+            raise ExportError("Exportprotokoll kann nicht geschrieben werden: Datenträger voll")
+        original(entry, path)
+
+    monkeypatch.setattr(log, "append", refuse_completion)
+    target = tmp_path / "schule.xlsx"
+    result = runner.invoke(app, ["export", "school", str(intakes_dir), "-o", str(target)])
+    assert result.exit_code == 1
     assert "wurde wieder entfernt, weil jede Weitergabe protokolliert sein muss" in result.stderr
     assert not target.exists()
+    [entry] = log.read_entries()
+    assert entry.status == log.ABANDONED
 
 
 def test_a_damaged_log_line_is_reported_with_its_number(tmp_path: Path) -> None:

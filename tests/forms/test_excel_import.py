@@ -18,7 +18,7 @@ from openpyxl import Workbook, load_workbook
 from typer.testing import CliRunner
 
 from seiteneinsteiger.cli.main import app
-from seiteneinsteiger.errors import FormError
+from seiteneinsteiger.errors import FormError, SeiteneinsteigerError
 from seiteneinsteiger.forms.check import load_form
 from seiteneinsteiger.forms.engine import answers_from_intake
 from seiteneinsteiger.forms.excel_import import Limits, import_workbook
@@ -204,7 +204,7 @@ def rewrite(
 
 
 def refused(path: Path, *, limits: Limits | None = None) -> str:
-    with pytest.raises(FormError) as caught:
+    with pytest.raises(SeiteneinsteigerError) as caught:
         import_workbook(
             path, load_form(), today=TODAY, display=path.name, limits=limits or Limits()
         )
@@ -293,7 +293,8 @@ def test_oversized_file_is_refused_before_reading(tmp_path: Path) -> None:
     with path.open("wb") as handle:
         handle.truncate(11 * 1024 * 1024)  # sparse: no disk space, no content
     assert refused(path) == (
-        "riesig.xlsx: Datei ist zu groß (11.0 MB; ein Formular hat höchstens 10 MB)"
+        "riesig.xlsx: Datei ist zu groß (11 MB; ein ausgefülltes Formular darf höchstens 10 MB "
+        "groß sein)"
     )
 
 

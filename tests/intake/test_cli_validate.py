@@ -78,7 +78,7 @@ def test_internal_error_without_debug_has_no_traceback(
 
     monkeypatch.setattr(intake_io, "load_intakes", explode)
     result = runner.invoke(app, ["intake", "validate", str(examples / "intakes")])
-    assert result.exit_code == 1
+    assert result.exit_code == 70  # ExitCode.INTERNAL: a bug, not bad input
     assert "Interner Fehler (RuntimeError)" in result.stderr
     assert "Traceback" not in result.output
     debug = runner.invoke(app, ["--debug", "intake", "validate", str(examples / "intakes")])

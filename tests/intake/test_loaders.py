@@ -139,7 +139,9 @@ def test_json_lines_one_bad_line_does_not_stop_the_others(tmp_path: Path) -> Non
     results = _load(tmp_path, "b.jsonl", text)
     assert [(r.line, r.ok) for r in results] == [(1, True), (2, False), (3, False), (4, True)]
     assert _lines(results)[0].startswith("b.jsonl:2: languages.german:")
-    assert _lines(results)[1].startswith("b.jsonl:3: JSON-Syntaxfehler")
+    assert _lines(results)[1] == (
+        "b.jsonl:3:2: JSON-Syntaxfehler: Feldname in doppelten Anführungszeichen erwartet"
+    )
 
 
 @pytest.mark.parametrize(
@@ -173,10 +175,10 @@ def test_unreadable_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Non
     path = tmp_path / "secret.yaml"
     path.write_text(VALID_YAML)
 
-    def refuse(self: Path) -> bytes:
+    def refuse(*args: object, **kwargs: object) -> int:
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr(Path, "read_bytes", refuse)
+    monkeypatch.setattr("seiteneinsteiger.yamlsource.os.open", refuse)
     results = load_intake_file(path, "secret.yaml", today=TODAY)
     assert _lines(results) == ["secret.yaml: keine Leseberechtigung"]
 

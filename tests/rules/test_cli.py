@@ -93,10 +93,10 @@ def test_usage_errors_exit_2(runner: CliRunner) -> None:
     assert both.exit_code == 2
     assert "entweder --district oder --rules" in both.stderr
     bad_date = runner.invoke(
-        app, ["recommend", AMAL, "--rules", BASIC, "--reference-date", "15.09.2025"]
+        app, ["recommend", AMAL, "--rules", BASIC, "--reference-date", "31.09.2025"]
     )
     assert bad_date.exit_code == 2
-    assert "kein Datum im Format JJJJ-MM-TT" in bad_date.stderr
+    assert "'31.09.2025' ist kein gültiges Datum (diesen Tag gibt es nicht)" in bad_date.stderr
     unknown = runner.invoke(app, ["recommend", AMAL, "--district", "kreis-metmann"])
     assert unknown.exit_code == 2
     assert "meinten Sie 'kreis-mettmann'?" in unknown.stderr

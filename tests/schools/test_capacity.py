@@ -14,7 +14,6 @@ from openpyxl import Workbook, load_workbook
 from seiteneinsteiger.schools import ATTRIBUTION
 from seiteneinsteiger.schools.capacity import (
     HEADER,
-    LIMITS,
     CapacityReport,
     CapacityTable,
     parse_capacity_csv,
@@ -400,7 +399,7 @@ def test_hostile_workbooks_are_refused_with_the_shared_guards(tmp_path: Path) ->
     workbook.save(big)
     with zipfile.ZipFile(big, "a") as archive:
         archive.writestr("xl/media/bombe.bin", b"\0" * (2 << 20), zipfile.ZIP_DEFLATED)
-    tiny = Limits(max_file_bytes=LIMITS.max_file_bytes, max_ratio=10, ratio_from=1024)
+    tiny = Limits(max_ratio=10, ratio_from=1024)
     assert messages(read_capacity(encrypted, display="passwort.xlsx")) == [
         "passwort.xlsx: Datei ist mit einem Kennwort verschlüsselt oder im alten .xls-Format"
     ]
@@ -413,7 +412,8 @@ def test_hostile_workbooks_are_refused_with_the_shared_guards(tmp_path: Path) ->
     with huge.open("wb") as handle:
         handle.truncate(11 * 1024 * 1024)  # sparse: no disk space, no content
     assert messages(read_capacity(huge, display="riesig.xlsx")) == [
-        "riesig.xlsx: Datei ist zu groß (11.0 MB; eine Kapazitätstabelle hat höchstens 10 MB)"
+        "riesig.xlsx: Datei ist zu groß (11 MB; eine Kapazitätstabelle darf höchstens 10 MB "
+        "groß sein)"
     ]
 
 

@@ -3,25 +3,23 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from seiteneinsteiger.cli.options import ForceOption, FormatOption
+from seiteneinsteiger.cli.options import ForceOption, FormatOption, parse_date
 from seiteneinsteiger.cli.output import (
     OutputFormat,
     emit_json,
     err,
-    is_debug,
+    for_terminal,
     out,
     problem_json,
-    reported_errors,
     show_problem,
 )
-from seiteneinsteiger.errors import Problem, UsageError
+from seiteneinsteiger.errors import ExitCode, Problem, UsageError
 
 if TYPE_CHECKING:
     from seiteneinsteiger.store import CaseRecord, CaseStats, CaseSummary
@@ -47,22 +45,6 @@ DistrictFilter = Annotated[
         "--district", help="Nur Fälle dieses Kreises (z. B. kreis-mettmann).", show_default=False
     ),
 ]
-
-_GERMAN_DATE = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$")
-
-
-def _parse_date(text: str, option: str) -> dt.date:
-    match = _GERMAN_DATE.match(text.strip())
-    iso = f"{match[3]}-{int(match[2]):02d}-{int(match[1]):02d}" if match else text.strip()
-    try:
-        if not re.match(r"^\d{4}-\d{2}-\d{2}$", iso):
-            raise ValueError
-        return dt.date.fromisoformat(iso)
-    except ValueError:
-        raise UsageError(
-            f"{option}: '{text}' ist kein gültiges Datum",
-            hint="Datum als JJJJ-MM-TT oder TT.MM.JJJJ angeben, z. B. 2025-09-15.",
-        ) from None
 
 
 def _de(day: dt.date) -> str:
@@ -110,67 +92,68 @@ def add(
 
     Beispiel: seiteneinsteiger case add examples/intakes/amal-haddad.yaml
     """
-    with reported_errors(is_debug(ctx)):
-        from seiteneinsteiger.intake_io import load_intakes
-        from seiteneinsteiger.store import CaseExistsError, CaseStore, check_district
+    from seiteneinsteiger.districts import check_district_option, known_districts
+    from seiteneinsteiger.intake_io import load_intakes
+    from seiteneinsteiger.store import CaseExistsError, CaseStore, check_district
 
-        if district is not None:
-            check_district(district)
-        stored: list[dict[str, Any]] = []
-        failed: list[dict[str, Any]] = []
-        with CaseStore.open() as store:
-            results = list(load_intakes(paths))
-            if not results:
-                err("Keine Intake-Dateien gefunden (.yaml, .yml, .json, .jsonl).")
-                raise typer.Exit(1)
-            for result in results:
-                problems = list(result.problems)
-                if result.ok and result.intake is not None:
-                    try:
-                        added = store.add(
-                            result.intake, source=result.label, district=district, replace=replace
+    known = known_districts()
+    if district is not None:
+        check_district_option(check_district(district), known)
+    stored: list[dict[str, Any]] = []
+    failed: list[dict[str, Any]] = []
+    with CaseStore.open() as store:
+        results = list(load_intakes(paths, districts=known))
+        if not results:
+            err("Keine Intake-Dateien gefunden (.yaml, .yml, .json, .jsonl).")
+            raise typer.Exit(ExitCode.INPUT)
+        for result in results:
+            problems = list(result.problems)
+            if result.ok and result.intake is not None:
+                try:
+                    added = store.add(
+                        result.intake, source=result.label, district=district, replace=replace
+                    )
+                except CaseExistsError as exc:
+                    problems.append(
+                        Problem(
+                            file=result.source,
+                            line=result.line,
+                            field="case_id",
+                            message=f"{exc.message}. {exc.hint}" if exc.hint else exc.message,
                         )
-                    except CaseExistsError as exc:
-                        problems.append(
-                            Problem(
-                                file=result.source,
-                                line=result.line,
-                                field="case_id",
-                                message=f"{exc.message}. {exc.hint}" if exc.hint else exc.message,
-                            )
-                        )
-                    else:
-                        stored.append(
-                            {
-                                "case_id": added.case_id,
-                                "source": result.source,
-                                "line": result.line,
-                                "action": "ersetzt" if added.replaced else "angelegt",
-                                "status": added.status.value,
-                                "warnings": [problem_json(p) for p in problems],
-                            }
-                        )
-                if fmt is OutputFormat.text:
-                    for problem in problems:
-                        show_problem(problem, to_err=True)
-                if any(problem.is_error for problem in problems):
-                    failed.append(
+                    )
+                else:
+                    stored.append(
                         {
+                            "case_id": added.case_id,
                             "source": result.source,
                             "line": result.line,
-                            "problems": [problem_json(p) for p in problems],
+                            "action": "ersetzt" if added.replaced else "angelegt",
+                            "status": added.status.value,
+                            "warnings": [problem_json(p) for p in problems],
                         }
                     )
-        if fmt is OutputFormat.json:
-            emit_json({"stored": stored, "failed": failed})
-        else:
-            width = max((len(item["case_id"]) for item in stored), default=0)
-            for item in stored:
-                label = f"{item['source']}:{item['line']}" if item["line"] else item["source"]
-                out(f"{item['case_id']:<{width}}  {item['action']:<8}  {label}")
-            _add_summary(len(stored), len(failed))
-        if failed:
-            raise typer.Exit(1)
+            if fmt is OutputFormat.text:
+                for problem in problems:
+                    show_problem(problem, to_err=True)
+            if any(problem.is_error for problem in problems):
+                failed.append(
+                    {
+                        "source": result.source,
+                        "line": result.line,
+                        "problems": [problem_json(p) for p in problems],
+                    }
+                )
+    if fmt is OutputFormat.json:
+        emit_json({"stored": stored, "failed": failed})
+    else:
+        width = max((len(item["case_id"]) for item in stored), default=0)
+        for item in stored:
+            label = f"{item['source']}:{item['line']}" if item["line"] else item["source"]
+            out(f"{item['case_id']:<{width}}  {item['action']:<8}  {label}")
+        _add_summary(len(stored), len(failed))
+    if failed:
+        raise typer.Exit(ExitCode.INPUT)
 
 
 def _add_summary(stored: int, failed: int) -> None:
@@ -207,26 +190,25 @@ def list_(
     Wartetage zählen ab der Beratung bis zum Schulplatz (zugewiesen/aufgenommen) oder bis heute;
     die älteste Beratung steht oben. Die JSON-Ausgabe enthält Namen nur mit --with-names.
     """
-    with reported_errors(is_debug(ctx)):
-        from seiteneinsteiger.store import CaseStore, parse_status
+    from seiteneinsteiger.store import CaseStore, parse_status
 
-        wanted = parse_status(status) if status is not None else None
-        today = dt.date.today()
-        with CaseStore.open() as store:
-            cases = store.list_cases(status=wanted, district=district, today=today)
-        if fmt is OutputFormat.json:
-            emit_json(
-                {
-                    "as_of": today.isoformat(),
-                    "cases": [_case_json(case, with_names=with_names) for case in cases],
-                }
-            )
-            return
-        if not cases:
-            filtered = status is not None or district is not None
-            err("Keine Fälle mit diesen Filtern." if filtered else "Keine Fälle im Register.")
-            return
-        _case_table(cases)
+    wanted = parse_status(status) if status is not None else None
+    today = dt.date.today()
+    with CaseStore.open() as store:
+        cases = store.list_cases(status=wanted, district=district, today=today)
+    if fmt is OutputFormat.json:
+        emit_json(
+            {
+                "as_of": today.isoformat(),
+                "cases": [_case_json(case, with_names=with_names) for case in cases],
+            }
+        )
+        return
+    if not cases:
+        filtered = status is not None or district is not None
+        err("Keine Fälle mit diesen Filtern." if filtered else "Keine Fälle im Register.")
+        return
+    _case_table(cases)
 
 
 def _case_json(case: CaseSummary, *, with_names: bool) -> dict[str, Any]:
@@ -253,7 +235,7 @@ def _case_table(cases: list[CaseSummary]) -> None:
             case.status.value,
             _days(case.waiting_days),
             case.district or "–",
-            f"{case.family_name}, {case.given_names}",
+            for_terminal(f"{case.family_name}, {case.given_names}", one_line=True),
         )
         for case in cases
     ]
@@ -282,18 +264,17 @@ def show(
 
     Die YAML-Ausgabe ist eine gültige Intake-Datei; der Statusverlauf steht als Kommentar am Ende.
     """
-    with reported_errors(is_debug(ctx)):
-        from seiteneinsteiger.intake_yaml import intake_to_yaml
-        from seiteneinsteiger.store import CaseStore
+    from seiteneinsteiger.intake_yaml import intake_to_yaml
+    from seiteneinsteiger.store import CaseStore
 
-        today = dt.date.today()
-        with CaseStore.open() as store:
-            record = store.get(case_id, today=today)
-        if fmt is ShowFormat.json:
-            emit_json(_record_json(record, today))
-            return
-        typer.echo(intake_to_yaml(record.intake), nl=False)
-        typer.echo(_history_comment(record))
+    today = dt.date.today()
+    with CaseStore.open() as store:
+        record = store.get(case_id, today=today)
+    if fmt is ShowFormat.json:
+        emit_json(_record_json(record, today))
+        return
+    typer.echo(intake_to_yaml(record.intake), nl=False)
+    out(_history_comment(record))
 
 
 def _record_json(record: CaseRecord, today: dt.date) -> dict[str, Any]:
@@ -351,22 +332,21 @@ def export(
 
     Beispiel: seiteneinsteiger case export ME-2025-0142 -o amal.yaml
     """
-    with reported_errors(is_debug(ctx)):
-        from seiteneinsteiger.fsutil import atomic_write
-        from seiteneinsteiger.intake_yaml import intake_to_yaml
-        from seiteneinsteiger.store import AuditAction, CaseStore
+    from seiteneinsteiger.fsutil import atomic_write
+    from seiteneinsteiger.intake_yaml import intake_to_yaml
+    from seiteneinsteiger.store import AuditAction, CaseStore
 
-        if output.suffix.lower() not in {".yaml", ".yml"}:
-            raise UsageError(
-                f"-o: {output} muss auf .yaml oder .yml enden",
-                hint="Das Register schreibt Intakes als YAML (intake@1).",
-            )
-        with CaseStore.open() as store:
-            record = store.get(case_id, audit=None)
-            with atomic_write(output, force=force) as handle:
-                handle.write(intake_to_yaml(record.intake).encode("utf-8"))
-            store.log(case_id, AuditAction.exported)
-        err(f"Fall {record.case_id} nach {output} geschrieben.", fg="green")
+    if output.suffix.lower() not in {".yaml", ".yml"}:
+        raise UsageError(
+            f"-o: {output} muss auf .yaml oder .yml enden",
+            hint="Das Register schreibt Intakes als YAML (intake@1).",
+        )
+    with CaseStore.open() as store:
+        record = store.get(case_id, audit=None)
+        with atomic_write(output, force=force) as handle:
+            handle.write(intake_to_yaml(record.intake).encode("utf-8"))
+        store.log(case_id, AuditAction.exported)
+    err(f"Fall {record.case_id} nach {output} geschrieben.", fg="green")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -395,7 +375,9 @@ def status(
     date: Annotated[
         str | None,
         typer.Option(
-            "--date", help="Datum der Änderung (Standard: heute), JJJJ-MM-TT.", show_default=False
+            "--date",
+            help="Datum der Änderung (Standard: heute), TT.MM.JJJJ oder JJJJ-MM-TT.",
+            show_default=False,
         ),
     ] = None,
 ) -> None:
@@ -403,17 +385,16 @@ def status(
 
     Beispiel: seiteneinsteiger case status ME-2025-0142 zugewiesen --date 2025-10-06
     """
-    with reported_errors(is_debug(ctx)):
-        from seiteneinsteiger.store import CaseStore, parse_status
+    from seiteneinsteiger.store import CaseStore, parse_status
 
-        wanted = parse_status(new_status)
-        effective = _parse_date(date, "--date") if date is not None else None
-        with CaseStore.open() as store:
-            change = store.set_status(case_id, wanted, at=effective, note=note)
-        out(
-            f"{change.case_id}: {change.previous.value} → {change.event.status.value} "
-            f"({change.event.label}) am {_de(change.event.at)}"
-        )
+    wanted = parse_status(new_status)
+    effective = parse_date(date, "--date") if date is not None else None
+    with CaseStore.open() as store:
+        change = store.set_status(case_id, wanted, at=effective, note=note)
+    out(
+        f"{change.case_id}: {change.previous.value} → {change.event.status.value} "
+        f"({change.event.label}) am {_de(change.event.at)}"
+    )
 
 
 @app.command()
@@ -427,16 +408,15 @@ def delete(
     Im Protokoll bleibt nur ein Eintrag 'gelöscht' mit Fallnummer und Datum, ohne Inhalt.
     Sicherungskopien des Registers enthalten den Fall weiterhin.
     """
-    with reported_errors(is_debug(ctx)):
-        from seiteneinsteiger.store import CaseStore
+    from seiteneinsteiger.store import CaseStore
 
-        with CaseStore.open() as store:
-            store.get(case_id, audit=None)  # an unknown case is reported before asking
-            if not yes and not _confirm(f"Fall {case_id} mit Intake und Statusverlauf löschen?"):
-                err("Abgebrochen, nichts gelöscht.")
-                raise typer.Exit(1)
-            store.delete(case_id)
-        err(f"Fall {case_id} gelöscht.", fg="green")
+    with CaseStore.open() as store:
+        store.get(case_id, audit=None)  # an unknown case is reported before asking
+        if not yes and not _confirm(f"Fall {case_id} mit Intake und Statusverlauf löschen?"):
+            err("Abgebrochen, nichts gelöscht.")
+            raise typer.Exit(ExitCode.INPUT)
+        store.delete(case_id)
+    err(f"Fall {case_id} gelöscht.", fg="green")
 
 
 def _confirm(question: str) -> bool:
@@ -470,12 +450,11 @@ def backup(
     Datenverzeichnis kopieren. Gelöschte Fälle bleiben in älteren Sicherungen: Sicherungen nach
     der Aufbewahrungsfrist löschen.
     """
-    with reported_errors(is_debug(ctx)):
-        from seiteneinsteiger.store import CaseStore
+    from seiteneinsteiger.store import CaseStore
 
-        with CaseStore.open() as store:
-            count = store.backup(output, force=force)
-        out(f"Sicherung geschrieben: {output} ({count} Fälle)")
+    with CaseStore.open() as store:
+        count = store.backup(output, force=force)
+    out(f"Sicherung geschrieben: {output} ({count} Fälle)")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -489,28 +468,27 @@ def stats(
     fmt: FormatOption = OutputFormat.text,
 ) -> None:
     """Fälle je Status und Wartezeit der Fälle ohne Schulplatz (Median, längste), ohne Namen."""
-    with reported_errors(is_debug(ctx)):
-        from seiteneinsteiger.store import STATUS_LABELS, CaseStore
+    from seiteneinsteiger.store import STATUS_LABELS, CaseStore
 
-        with CaseStore.open() as store:
-            figures = store.stats(district=district)
-        if fmt is OutputFormat.json:
-            emit_json(_stats_json(figures))
-            return
-        scope = f", {district}" if district else ""
-        out(f"Fälle im Register: {figures.total} (Stand {_de(figures.as_of)}{scope})")
-        code_width = max(len(code.value) for code in figures.by_status)
-        label_width = max(len(label) for label in STATUS_LABELS.values())
-        for code, count in figures.by_status.items():
-            out(f"  {code.value:<{code_width}}  {STATUS_LABELS[code]:<{label_width}}  {count:>5}")
-        if figures.median_waiting_days is None:
-            out("Ohne Schulplatz nach der Beratung: keine Fälle")
-        else:
-            out(
-                f"Ohne Schulplatz nach der Beratung: {figures.waiting_for_place} Fälle, "
-                f"Wartetage Median {_number(figures.median_waiting_days)}, "
-                f"längste {figures.max_waiting_days}"
-            )
+    with CaseStore.open() as store:
+        figures = store.stats(district=district)
+    if fmt is OutputFormat.json:
+        emit_json(_stats_json(figures))
+        return
+    scope = f", {district}" if district else ""
+    out(f"Fälle im Register: {figures.total} (Stand {_de(figures.as_of)}{scope})")
+    code_width = max(len(code.value) for code in figures.by_status)
+    label_width = max(len(label) for label in STATUS_LABELS.values())
+    for code, count in figures.by_status.items():
+        out(f"  {code.value:<{code_width}}  {STATUS_LABELS[code]:<{label_width}}  {count:>5}")
+    if figures.median_waiting_days is None:
+        out("Ohne Schulplatz nach der Beratung: keine Fälle")
+    else:
+        out(
+            f"Ohne Schulplatz nach der Beratung: {figures.waiting_for_place} Fälle, "
+            f"Wartetage Median {_number(figures.median_waiting_days)}, "
+            f"längste {figures.max_waiting_days}"
+        )
 
 
 def _number(value: float) -> str:

@@ -18,12 +18,11 @@ from seiteneinsteiger.cli.output import (
     OutputFormat,
     emit_json,
     err,
-    is_debug,
     out,
     problem_json,
-    reported_errors,
     show_problem,
 )
+from seiteneinsteiger.errors import ExitCode
 
 if TYPE_CHECKING:  # pragma: no cover
     from seiteneinsteiger.export.run import Options, Outcome
@@ -100,12 +99,11 @@ def school(
 
     Beispiel: seiteneinsteiger export school examples/intakes -o schule.xlsx
     """
-    with reported_errors(is_debug(ctx)):
-        from seiteneinsteiger.export.run import run_school
+    from seiteneinsteiger.export.run import run_school
 
-        options = _options(district, rules, force, ki, counsellor, include_unplaced)
-        outcome = run_school(paths, output, options)
-        _report(outcome, fmt, noun=("Schülerin bzw. Schüler", "Schülerinnen und Schüler"))
+    options = _options(district, rules, force, ki, counsellor, include_unplaced)
+    outcome = run_school(paths, output, options)
+    _report(outcome, fmt, noun=("Schülerin bzw. Schüler", "Schülerinnen und Schüler"))
 
 
 @app.command()
@@ -126,11 +124,10 @@ def overview(
 
     Beispiel: seiteneinsteiger export overview examples/intakes -o uebersicht.xlsx
     """
-    with reported_errors(is_debug(ctx)):
-        from seiteneinsteiger.export.run import run_overview
+    from seiteneinsteiger.export.run import run_overview
 
-        outcome = run_overview(paths, output, _options(district, rules, force, ki))
-        _report(outcome, fmt, noun=("Fall", "Fälle"))
+    outcome = run_overview(paths, output, _options(district, rules, force, ki))
+    _report(outcome, fmt, noun=("Fall", "Fälle"))
 
 
 @app.command()
@@ -152,11 +149,10 @@ def statistics(
 
     Beispiel: seiteneinsteiger export statistics examples/intakes -o statistik.xlsx
     """
-    with reported_errors(is_debug(ctx)):
-        from seiteneinsteiger.export.run import run_statistics
+    from seiteneinsteiger.export.run import run_statistics
 
-        outcome = run_statistics(paths, output, _options(district, rules, force, ki))
-        _report(outcome, fmt, noun=("Fall", "Fälle"), verb="gezählt")
+    outcome = run_statistics(paths, output, _options(district, rules, force, ki))
+    _report(outcome, fmt, noun=("Fall", "Fälle"), verb="gezählt")
 
 
 @app.command()
@@ -170,6 +166,7 @@ def schild(
             "-o",
             help="Verzeichnis für SchuelerBasisdaten.dat und die SVWS-Import-Mappe.",
             show_default=False,
+            metavar="VERZ",
         ),
     ],
     district: DistrictOption = None,
@@ -186,12 +183,11 @@ def schild(
 
     Beispiel: seiteneinsteiger export schild examples/intakes -o schild/
     """
-    with reported_errors(is_debug(ctx)):
-        from seiteneinsteiger.export.run import run_schild
+    from seiteneinsteiger.export.run import run_schild
 
-        options = _options(district, rules, force, include_unplaced=include_unplaced)
-        outcome = run_schild(paths, output, options)
-        _report(outcome, fmt, noun=("Schülerin bzw. Schüler", "Schülerinnen und Schüler"))
+    options = _options(district, rules, force, include_unplaced=include_unplaced)
+    outcome = run_schild(paths, output, options)
+    _report(outcome, fmt, noun=("Schülerin bzw. Schüler", "Schülerinnen und Schüler"))
 
 
 @app.command("log")
@@ -210,27 +206,33 @@ def log_command(
 
     Beispiel: seiteneinsteiger export log --case ME-2025-0142
     """
-    with reported_errors(is_debug(ctx)):
-        from seiteneinsteiger.export.log import entries_for_case, log_path, read_entries
+    from seiteneinsteiger.export.log import entries_for_case, log_path, read_entries, recover
 
-        entries = entries_for_case(case) if case else list(read_entries())
-        if fmt is OutputFormat.json:
-            emit_json([entry.to_json() for entry in entries])
-            return
-        if not entries:
-            where = f" mit Fall {case}" if case else ""
-            out(f"Keine Exporte{where} im Protokoll ({log_path()}).")
-            return
-        for entry in entries:
-            cases = len(entry.cases)
-            noun = "Fall" if cases == 1 else "Fälle"
-            out(f"{entry.timestamp}  {entry.command}  an: {entry.recipient}")
-            out(f"    Datei: {entry.output}")
-            out(f"    SHA-256: {entry.sha256}")
-            out(f"    {cases} {noun}; Benutzer: {entry.user}; Profil: {entry.profile}")
-            if case:
-                out(f"    Felder: {', '.join(entry.fields)}")
-        out(f"{len(entries)} Export(e) im Protokoll.")
+    recover()  # an export a killed process left pending is settled before it is shown
+    entries = entries_for_case(case) if case else list(read_entries())
+    if fmt is OutputFormat.json:
+        emit_json([entry.to_json() for entry in entries])
+        return
+    if not entries:
+        where = f" mit Fall {case}" if case else ""
+        out(f"Keine Exporte{where} im Protokoll ({log_path()}).")
+        return
+    for entry in entries:
+        cases = len(entry.cases)
+        noun = "Fall" if cases == 1 else "Fälle"
+        out(f"{entry.timestamp}  {entry.command}  an: {entry.recipient}")
+        out(f"    Datei: {entry.output}{_STATUS_NOTES.get(entry.status, '')}")
+        out(f"    SHA-256: {entry.sha256 or '–'}")
+        out(f"    {cases} {noun}; Benutzer: {entry.user}; Profil: {entry.profile}")
+        if case:
+            out(f"    Felder: {', '.join(entry.fields)}")
+    out(f"{len(entries)} Export(e) im Protokoll.")
+
+
+_STATUS_NOTES = {
+    "pending": " (wird gerade geschrieben)",
+    "abandoned": " (abgebrochen, nicht geschrieben)",
+}
 
 
 def _report(
@@ -252,7 +254,7 @@ def _report(
         else:
             why = "kein Intake konnte ausgewertet werden (siehe Meldungen oben)"
         err(f"Fehler: Keine Datei geschrieben: {why}.", fg="red")
-        raise typer.Exit(1)
+        raise typer.Exit(ExitCode.INPUT)
     if fmt is OutputFormat.text:
         count = len(outcome.exported)
         word = noun[0] if count == 1 else noun[1]
@@ -328,38 +330,37 @@ def family_letter(
 
     Beispiel: seiteneinsteiger export family-letter examples/intakes/amal-haddad.yaml -o brief.pdf
     """
-    with reported_errors(is_debug(ctx)):
-        from seiteneinsteiger.errors import SeiteneinsteigerError
-        from seiteneinsteiger.export.letter.run import run_family_letter
+    from seiteneinsteiger.errors import SeiteneinsteigerError
+    from seiteneinsteiger.export.letter.run import run_family_letter
 
-        try:
-            outcome = run_family_letter(case, output, _options(district, rules, force), lang=lang)
-        except SeiteneinsteigerError as exc:
-            for problem in exc.problems:
-                show_problem(problem, to_err=True)
-            raise
-        for warning in outcome.warnings:
-            err(f"Hinweis: {warning}", fg="yellow")
-        language = outcome.language
-        if fmt is OutputFormat.json:
-            emit_json(
-                {
-                    "command": "export family-letter",
-                    "written": str(outcome.written),
-                    "sha256": outcome.sha256,
-                    "case_id": outcome.case_id,
-                    "source": outcome.source,
-                    "language": language.code,
-                    "reviewed": language.reviewed,
-                    "pages": outcome.pages,
-                    "fields": outcome.fields,
-                }
-            )
-            return
-        both = "Deutsch" if language.code == "de" else f"Deutsch und {language.name}"
-        pages = "Seite" if outcome.pages == 1 else "Seiten"
-        out(f"Geschrieben: {outcome.written}", fg="green")
-        out(
-            f"Brief für die Familie ({both}, {outcome.pages} {pages} A4). Die Weitergabe ist im "
-            "Exportprotokoll vermerkt."
+    try:
+        outcome = run_family_letter(case, output, _options(district, rules, force), lang=lang)
+    except SeiteneinsteigerError as exc:
+        for problem in exc.problems:
+            show_problem(problem, to_err=True)
+        raise
+    for warning in outcome.warnings:
+        err(f"Hinweis: {warning}", fg="yellow")
+    language = outcome.language
+    if fmt is OutputFormat.json:
+        emit_json(
+            {
+                "command": "export family-letter",
+                "written": str(outcome.written),
+                "sha256": outcome.sha256,
+                "case_id": outcome.case_id,
+                "source": outcome.source,
+                "language": language.code,
+                "reviewed": language.reviewed,
+                "pages": outcome.pages,
+                "fields": outcome.fields,
+            }
         )
+        return
+    both = "Deutsch" if language.code == "de" else f"Deutsch und {language.name}"
+    pages = "Seite" if outcome.pages == 1 else "Seiten"
+    out(f"Geschrieben: {outcome.written}", fg="green")
+    out(
+        f"Brief für die Familie ({both}, {outcome.pages} {pages} A4). Die Weitergabe ist im "
+        "Exportprotokoll vermerkt."
+    )

@@ -14,12 +14,11 @@ from seiteneinsteiger.cli.output import (
     OutputFormat,
     emit_json,
     err,
-    is_debug,
     out,
     problem_json,
-    reported_errors,
     show_problem,
 )
+from seiteneinsteiger.errors import ExitCode
 
 
 class CopyChoice(StrEnum):
@@ -64,70 +63,69 @@ def check(
 
     Beispiel: seiteneinsteiger form check
     """
-    with reported_errors(is_debug(ctx)):
-        from seiteneinsteiger.forms.check import check_form, default_form_path
-        from seiteneinsteiger.forms.tests import companion_tests, run_tests
+    from seiteneinsteiger.forms.check import check_form, default_form_path
+    from seiteneinsteiger.forms.tests import companion_tests, run_tests
 
-        path = file or default_form_path()
-        report = check_form(path, display_path(path))
-        tests = None
-        tests_file = companion_tests(path)
-        if report.form is not None and not report.errors and tests_file.exists():
-            tests = run_tests(report.form, tests_file, display_path(tests_file))
-        problems = report.problems + (tests.as_problems() if tests else [])
-        errors = [p for p in problems if p.is_error]
-        warnings = [p for p in problems if not p.is_error]
-        form = report.form
-        if fmt is OutputFormat.json:
-            emit_json(
-                {
-                    "source": report.source,
-                    "form_id": form.form_id if form else None,
-                    "version": form.version if form else None,
-                    "questions": len(form.questions) if form else None,
-                    "languages": {
-                        e.code: {"reviewed": e.reviewed} for e in form.file.settings.languages
-                    }
-                    if form
-                    else {},
-                    "errors": len(errors),
-                    "warnings": len(warnings),
-                    "tests": {"total": len(tests.results), "failed": len(tests.failed)}
-                    if tests
-                    else None,
-                    "problems": [problem_json(p) for p in problems],
+    path = file or default_form_path()
+    report = check_form(path, display_path(path))
+    tests = None
+    tests_file = companion_tests(path)
+    if report.form is not None and not report.errors and tests_file.exists():
+        tests = run_tests(report.form, tests_file, display_path(tests_file))
+    problems = report.problems + (tests.as_problems() if tests else [])
+    errors = [p for p in problems if p.is_error]
+    warnings = [p for p in problems if not p.is_error]
+    form = report.form
+    if fmt is OutputFormat.json:
+        emit_json(
+            {
+                "source": report.source,
+                "form_id": form.form_id if form else None,
+                "version": form.version if form else None,
+                "questions": len(form.questions) if form else None,
+                "languages": {
+                    e.code: {"reviewed": e.reviewed} for e in form.file.settings.languages
                 }
+                if form
+                else {},
+                "errors": len(errors),
+                "warnings": len(warnings),
+                "tests": {"total": len(tests.results), "failed": len(tests.failed)}
+                if tests
+                else None,
+                "problems": [problem_json(p) for p in problems],
+            }
+        )
+    else:
+        for problem in problems:
+            show_problem(problem)
+        if form is not None:
+            unreviewed = [e.code for e in form.file.settings.languages if not e.reviewed]
+            reviewed = [e.code for e in form.file.settings.languages if e.reviewed]
+            out(
+                f"{report.source}: Formular {form.form_id}, Version {form.version}: "
+                f"{len(form.questions)} Fragen in {len(form.sections)} "
+                f"{'Abschnitt' if len(form.sections) == 1 else 'Abschnitten'}, "
+                f"{len(form.languages)} Sprachen."
             )
-        else:
-            for problem in problems:
-                show_problem(problem)
-            if form is not None:
-                unreviewed = [e.code for e in form.file.settings.languages if not e.reviewed]
-                reviewed = [e.code for e in form.file.settings.languages if e.reviewed]
-                out(
-                    f"{report.source}: Formular {form.form_id}, Version {form.version}: "
-                    f"{len(form.questions)} Fragen in {len(form.sections)} "
-                    f"{'Abschnitt' if len(form.sections) == 1 else 'Abschnitten'}, "
-                    f"{len(form.languages)} Sprachen."
+            out(
+                f"Muttersprachlich geprüft: {', '.join(reviewed) or 'keine'}; noch "
+                f"ungeprüft: {', '.join(unreviewed) or 'keine'}."
+            )
+        if tests is not None:
+            failed = len(tests.failed)
+            out(
+                f"Formulartests ({tests.source}): {len(tests.results)} Fälle, "
+                + (
+                    "alle bestanden."
+                    if not failed and not tests.problems
+                    else f"{failed} fehlgeschlagen."
                 )
-                out(
-                    f"Muttersprachlich geprüft: {', '.join(reviewed) or 'keine'}; noch "
-                    f"ungeprüft: {', '.join(unreviewed) or 'keine'}."
-                )
-            if tests is not None:
-                failed = len(tests.failed)
-                out(
-                    f"Formulartests ({tests.source}): {len(tests.results)} Fälle, "
-                    + (
-                        "alle bestanden."
-                        if not failed and not tests.problems
-                        else f"{failed} fehlgeschlagen."
-                    )
-                )
-            colour = "red" if errors else ("yellow" if warnings else "green")
-            out(f"{len(errors)} Fehler, {len(warnings)} Warnungen.", fg=colour)
-        if errors:
-            raise typer.Exit(1)
+            )
+        colour = "red" if errors else ("yellow" if warnings else "green")
+        out(f"{len(errors)} Fehler, {len(warnings)} Warnungen.", fg=colour)
+    if errors:
+        raise typer.Exit(ExitCode.INPUT)
 
 
 @app.command()
@@ -168,36 +166,34 @@ def template(
 
     Beispiel: seiteneinsteiger form template --lang ar -o erfassung-ar.xlsx
     """
-    with reported_errors(is_debug(ctx)):
-        from seiteneinsteiger.errors import UsageError
-        from seiteneinsteiger.forms.check import load_form
-        from seiteneinsteiger.forms.names import RTL_LANGUAGES, language_german
-        from seiteneinsteiger.forms.signing import installation_key
-        from seiteneinsteiger.forms.template import write_template
-        from seiteneinsteiger.fsutil import atomic_write
+    from seiteneinsteiger.errors import UsageError
+    from seiteneinsteiger.forms.check import load_form
+    from seiteneinsteiger.forms.names import RTL_LANGUAGES, language_german
+    from seiteneinsteiger.forms.signing import installation_key
+    from seiteneinsteiger.forms.template import write_template
+    from seiteneinsteiger.fsutil import atomic_write
 
-        if output.suffix.lower() != ".xlsx":
-            raise UsageError("Bitte mit -o eine Zieldatei mit der Endung .xlsx angeben.")
-        form = load_form(form_file)
-        if lang not in form.languages:
-            raise UsageError(
-                f"Sprache '{lang}' hat der Fragebogen nicht. Vorhanden: "
-                + ", ".join(form.languages)
-            )
-        key = installation_key()
-        with atomic_write(output, force=force) as handle:
-            codes = write_template(form, lang, handle, key=key, copy=copy.value)
-        name = "Deutsch" if lang == "de" else f"Deutsch und {language_german(lang)}"
-        layout = ", von rechts nach links" if lang in RTL_LANGUAGES else ""
-        asked = len({name for _s, _r, _n, name, _c in codes.rows})
-        which = (
-            "Exemplar für die Familie, ohne Fragen der Beratung"
-            if copy is CopyChoice.family
-            else "mit Blatt 'Beratung'"
+    if output.suffix.lower() != ".xlsx":
+        raise UsageError("Bitte mit -o eine Zieldatei mit der Endung .xlsx angeben.")
+    form = load_form(form_file)
+    if lang not in form.languages:
+        raise UsageError(
+            f"Sprache '{lang}' hat der Fragebogen nicht. Vorhanden: " + ", ".join(form.languages)
         )
-        out(f"Vorlage geschrieben: {output} ({name}, {asked} Fragen, {which}{layout}).")
-        if lang != "de" and not form.reviewed(lang):
-            err(
-                f"Hinweis: Die Übersetzung ({language_german(lang)}) ist noch nicht "
-                "muttersprachlich geprüft."
-            )
+    key = installation_key()
+    with atomic_write(output, force=force) as handle:
+        codes = write_template(form, lang, handle, key=key, copy=copy.value)
+    name = "Deutsch" if lang == "de" else f"Deutsch und {language_german(lang)}"
+    layout = ", von rechts nach links" if lang in RTL_LANGUAGES else ""
+    asked = len({name for _s, _r, _n, name, _c in codes.rows})
+    which = (
+        "Exemplar für die Familie, ohne Fragen der Beratung"
+        if copy is CopyChoice.family
+        else "mit Blatt 'Beratung'"
+    )
+    out(f"Vorlage geschrieben: {output} ({name}, {asked} Fragen, {which}{layout}).")
+    if lang != "de" and not form.reviewed(lang):
+        err(
+            f"Hinweis: Die Übersetzung ({language_german(lang)}) ist noch nicht "
+            "muttersprachlich geprüft."
+        )

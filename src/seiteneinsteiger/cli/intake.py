@@ -13,12 +13,11 @@ from seiteneinsteiger.cli.output import (
     OutputFormat,
     emit_json,
     err,
-    is_debug,
     out,
     problem_json,
-    reported_errors,
     show_problem,
 )
+from seiteneinsteiger.errors import ExitCode
 
 if TYPE_CHECKING:  # pragma: no cover
     from seiteneinsteiger.forms.drafts import Draft
@@ -40,39 +39,39 @@ def validate(ctx: typer.Context, paths: IntakePaths, fmt: FormatOption = OutputF
 
     Beispiel: seiteneinsteiger intake validate examples/intakes
     """
-    with reported_errors(is_debug(ctx)):
-        from seiteneinsteiger.intake_io import load_intakes
+    from seiteneinsteiger.districts import known_districts
+    from seiteneinsteiger.intake_io import load_intakes
 
-        results = list(load_intakes(paths))
-        if not results:
-            err("Keine Intake-Dateien gefunden (.yaml, .yml, .json, .jsonl).")
-            raise typer.Exit(1)
-        valid = [r for r in results if r.ok]
-        invalid = [r for r in results if not r.ok]
-        if fmt is OutputFormat.json:
-            emit_json(
-                {
-                    "valid": len(valid),
-                    "invalid": len(invalid),
-                    "results": [
-                        {
-                            "source": r.source,
-                            "line": r.line,
-                            "case_id": r.intake.case_id if r.intake else None,
-                            "valid": r.ok,
-                            "problems": [problem_json(p) for p in r.problems],
-                        }
-                        for r in results
-                    ],
-                }
-            )
-        else:
-            for result in results:
-                for problem in result.problems:
-                    show_problem(problem)
-            _summary(len(valid), [r.label for r in invalid])
-        if invalid:
-            raise typer.Exit(1)
+    results = list(load_intakes(paths, districts=known_districts()))
+    if not results:
+        err("Keine Intake-Dateien gefunden (.yaml, .yml, .json, .jsonl).")
+        raise typer.Exit(ExitCode.INPUT)
+    valid = [r for r in results if r.ok]
+    invalid = [r for r in results if not r.ok]
+    if fmt is OutputFormat.json:
+        emit_json(
+            {
+                "valid": len(valid),
+                "invalid": len(invalid),
+                "results": [
+                    {
+                        "source": r.source,
+                        "line": r.line,
+                        "case_id": r.intake.case_id if r.intake else None,
+                        "valid": r.ok,
+                        "problems": [problem_json(p) for p in r.problems],
+                    }
+                    for r in results
+                ],
+            }
+        )
+    else:
+        for result in results:
+            for problem in result.problems:
+                show_problem(problem)
+        _summary(len(valid), [r.label for r in invalid])
+    if invalid:
+        raise typer.Exit(ExitCode.INPUT)
 
 
 def _summary(valid: int, invalid: list[str]) -> None:
@@ -122,68 +121,66 @@ def new(
 
     Beispiel: seiteneinsteiger intake new --lang ar -o amal.yaml
     """
-    with reported_errors(is_debug(ctx)):
-        import datetime as dt
+    import datetime as dt
 
-        from seiteneinsteiger.errors import UsageError
-        from seiteneinsteiger.forms import drafts
-        from seiteneinsteiger.forms.check import load_form
-        from seiteneinsteiger.forms.interactive import Interrupted, Questionnaire, Stopped
-        from seiteneinsteiger.fsutil import atomic_write
-        from seiteneinsteiger.intake_yaml import intake_to_yaml
+    from seiteneinsteiger.errors import UsageError
+    from seiteneinsteiger.forms import drafts
+    from seiteneinsteiger.forms.check import load_form
+    from seiteneinsteiger.forms.interactive import Interrupted, Questionnaire, Stopped
+    from seiteneinsteiger.fsutil import atomic_write
+    from seiteneinsteiger.intake_yaml import intake_to_yaml
 
-        form = load_form(form_file)
-        if lang not in form.languages:
-            raise UsageError(
-                f"Sprache '{lang}' hat der Fragebogen nicht. Vorhanden: "
-                + ", ".join(form.languages)
-            )
+    form = load_form(form_file)
+    if lang not in form.languages:
+        raise UsageError(
+            f"Sprache '{lang}' hat der Fragebogen nicht. Vorhanden: " + ", ".join(form.languages)
+        )
 
-        def ask(prompt: str) -> str:
-            try:
-                return str(typer.prompt(prompt, default="", show_default=False, prompt_suffix=""))
-            except (typer.Abort, KeyboardInterrupt, EOFError):
-                raise Interrupted() from None
-
+    def ask(prompt: str) -> str:
         try:
-            draft, lang, answers, visited = _draft_for(form, lang, output, ask)
-        except Interrupted:
-            err("Abgebrochen; es wurde nichts geändert.")
-            raise typer.Exit(130) from None
-        if output is None and draft.target:
-            output = Path(draft.target)
-        today = dt.date.today()
-        target = output or Path(_free_name(today.isoformat(), {p.name for p in Path().iterdir()}))
-        if target.exists() and not force:
-            raise UsageError(
-                f"{target} existiert bereits",
-                hint="Mit --force überschreiben oder mit -o einen anderen Namen wählen.",
+            return str(typer.prompt(prompt, default="", show_default=False, prompt_suffix=""))
+        except (typer.Abort, KeyboardInterrupt, EOFError):
+            raise Interrupted() from None
+
+    try:
+        draft, lang, answers, visited = _draft_for(form, lang, output, ask)
+    except Interrupted:
+        err("Abgebrochen; es wurde nichts geändert.")
+        raise typer.Exit(ExitCode.INTERRUPTED) from None
+    if output is None and draft.target:
+        output = Path(draft.target)
+    today = dt.date.today()
+    target = output or Path(_free_name(today.isoformat(), {p.name for p in Path().iterdir()}))
+    if target.exists() and not force:
+        raise UsageError(
+            f"{target} existiert bereits",
+            hint="Mit --force überschreiben oder mit -o einen anderen Namen wählen.",
+        )
+    current = draft
+
+    def keep(session: Questionnaire) -> None:
+        drafts.save(current, form, session.answers, session.visited)
+
+    session = Questionnaire(form, lang, ask, out, today, answers, visited, on_change=keep)
+    try:
+        built = session.run()
+    except Stopped:
+        if draft.path.exists():
+            err(
+                "Unterbrochen. Die Antworten sind als Entwurf gespeichert (nur für Sie "
+                "lesbar); 'seiteneinsteiger intake new' bietet an, ihn fortzusetzen."
             )
-        current = draft
-
-        def keep(session: Questionnaire) -> None:
-            drafts.save(current, form, session.answers, session.visited)
-
-        session = Questionnaire(form, lang, ask, out, today, answers, visited, on_change=keep)
-        try:
-            built = session.run()
-        except Stopped:
-            if draft.path.exists():
-                err(
-                    "Unterbrochen. Die Antworten sind als Entwurf gespeichert (nur für Sie "
-                    "lesbar); 'seiteneinsteiger intake new' bietet an, ihn fortzusetzen."
-                )
-            else:
-                err("Unterbrochen; es gab noch keine Antwort, es wurde nichts gespeichert.")
-            raise typer.Exit(130) from None
-        assert built.intake is not None
-        text = intake_to_yaml(built.intake)
-        with atomic_write(target, force=force) as handle:
-            handle.write(text.encode("utf-8"))
-        drafts.remove(draft)
-        for problem in built.problems:
-            err(f"Warnung: {'.'.join(str(p) for p in problem.path)}: {problem.message}")
-        out(f"Gespeichert: {target} (nur für Sie lesbar).", fg="green")
+        else:
+            err("Unterbrochen; es gab noch keine Antwort, es wurde nichts gespeichert.")
+        raise typer.Exit(ExitCode.INTERRUPTED) from None
+    assert built.intake is not None
+    text = intake_to_yaml(built.intake)
+    with atomic_write(target, force=force) as handle:
+        handle.write(text.encode("utf-8"))
+    drafts.remove(draft)
+    for problem in built.problems:
+        err(f"Warnung: {'.'.join(str(p) for p in problem.path)}: {problem.message}")
+    out(f"Gespeichert: {target} (nur für Sie lesbar).", fg="green")
 
 
 def _draft_for(
@@ -264,6 +261,7 @@ def import_(
             "-o",
             help="Verzeichnis für die Intake-Dateien (eine .yaml je Formular).",
             file_okay=False,
+            metavar="VERZ",
         ),
     ] = Path(),
     form_file: FormFileOption = None,
@@ -286,69 +284,72 @@ def import_(
 
     Beispiel: seiteneinsteiger intake import erfassung-ar.xlsx -o intakes/
     """
-    with reported_errors(is_debug(ctx)):
-        import datetime as dt
+    import datetime as dt
 
-        from seiteneinsteiger.errors import Problem, SeiteneinsteigerError, UsageError
-        from seiteneinsteiger.forms.check import load_form
-        from seiteneinsteiger.forms.excel_import import import_workbook
-        from seiteneinsteiger.forms.signing import installation_key
-        from seiteneinsteiger.fsutil import atomic_write
-        from seiteneinsteiger.intake_yaml import intake_to_yaml
+    from seiteneinsteiger.errors import Problem, SeiteneinsteigerError, UsageError
+    from seiteneinsteiger.forms.check import load_form
+    from seiteneinsteiger.forms.excel_import import import_workbook
+    from seiteneinsteiger.forms.signing import installation_key
+    from seiteneinsteiger.fsutil import atomic_write
+    from seiteneinsteiger.intake_yaml import intake_to_yaml
 
-        if not output_dir.is_dir():
-            raise UsageError(f"Verzeichnis {output_dir} existiert nicht")
-        form = load_form(form_file)
-        key = installation_key()
-        today = dt.date.today()
-        results: list[dict[str, object]] = []
-        used: set[str] = set()
-        failed = 0
-        for path in files:
-            shown = str(path)
-            problems: list[Problem]
-            written: Path | None = None
-            try:
-                result = import_workbook(
-                    path, form, today=today, display=shown, key=key, unverified=unverified
-                )
-                problems = result.problems
-                if result.ok and result.intake is not None:
-                    name = path.stem
-                    while f"{name}.yaml" in used:
-                        name += "-2"
-                    used.add(f"{name}.yaml")
-                    written = output_dir / f"{name}.yaml"
-                    with atomic_write(written, force=force) as handle:
-                        handle.write(intake_to_yaml(result.intake).encode("utf-8"))
-            except SeiteneinsteigerError as exc:  # the whole file is refused; go on with the next
-                problems = [Problem(file=shown, message=exc.message.removeprefix(f"{shown}: "))]
-                if exc.hint:
-                    problems[0] = Problem(
-                        file=shown, message=f"{problems[0].message}. Hinweis: {exc.hint}"
-                    )
-            failed += written is None
-            results.append(
-                {
-                    "source": shown,
-                    "output": str(written) if written else None,
-                    "problems": [problem_json(p) for p in problems],
-                }
+    if not output_dir.is_dir():
+        raise UsageError(f"Verzeichnis {output_dir} existiert nicht")
+    form = load_form(form_file)
+    key = installation_key()
+    today = dt.date.today()
+    results: list[dict[str, object]] = []
+    used: set[str] = set()
+    failed = 0
+    for path in files:
+        shown = str(path)
+        problems: list[Problem] = []
+        written: Path | None = None  # set only once the file is really there
+        try:
+            result = import_workbook(
+                path, form, today=today, display=shown, key=key, unverified=unverified
             )
-            if fmt is OutputFormat.text:
-                for problem in problems:
-                    show_problem(problem, to_err=True)
-                if written is not None:
-                    out(f"{shown} -> {written}")
-        if fmt is OutputFormat.json:
-            emit_json({"imported": len(files) - failed, "failed": failed, "results": results})
+        except SeiteneinsteigerError as exc:  # the whole file is refused; go on with the next
+            message = exc.message.removeprefix(f"{shown}: ")
+            hint = f". Hinweis: {exc.hint}" if exc.hint else ""
+            problems.append(Problem(file=shown, message=message + hint))
         else:
-            total = len(files)
-            colour = "red" if failed else "green"
-            out(
-                f"{total} Formular{'e' if total != 1 else ''} gelesen: {total - failed} "
-                f"übernommen, {failed} nicht übernommen.",
-                fg=colour,
-            )
-        if failed:
-            raise typer.Exit(1)
+            problems.extend(result.problems)
+            if result.ok and result.intake is not None:
+                name = path.stem
+                while f"{name}.yaml" in used:
+                    name += "-2"
+                used.add(f"{name}.yaml")
+                target = output_dir / f"{name}.yaml"
+                try:
+                    with atomic_write(target, force=force) as handle:
+                        handle.write(intake_to_yaml(result.intake).encode("utf-8"))
+                except SeiteneinsteigerError as exc:  # target exists, directory read-only
+                    problems.append(exc.as_problem(shown))
+                else:
+                    written = target
+        failed += written is None
+        results.append(
+            {
+                "source": shown,
+                "output": str(written) if written else None,
+                "problems": [problem_json(p) for p in problems],
+            }
+        )
+        if fmt is OutputFormat.text:
+            for problem in problems:
+                show_problem(problem, to_err=True)
+            if written is not None:
+                out(f"{shown} -> {written}")
+    if fmt is OutputFormat.json:
+        emit_json({"imported": len(files) - failed, "failed": failed, "results": results})
+    else:
+        total = len(files)
+        colour = "red" if failed else "green"
+        out(
+            f"{total} Formular{'e' if total != 1 else ''} gelesen: {total - failed} "
+            f"übernommen, {failed} nicht übernommen.",
+            fg=colour,
+        )
+    if failed:
+        raise typer.Exit(ExitCode.INPUT)

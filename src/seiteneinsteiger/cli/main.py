@@ -12,7 +12,9 @@ import typer
 
 from seiteneinsteiger import __version__
 from seiteneinsteiger.cli import case, export, form, intake, recommend, rules
+from seiteneinsteiger.cli.german import GermanGroup, use_german
 from seiteneinsteiger.cli.schools import app as schools_app
+from seiteneinsteiger.errors import ExitCode
 
 app = typer.Typer(
     name="seiteneinsteiger",
@@ -22,7 +24,8 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     pretty_exceptions_show_locals=False,
     rich_markup_mode=None,
-    add_completion=False,
+    add_completion=True,
+    cls=GermanGroup,
 )
 app.add_typer(intake.app)
 app.command(name="recommend")(recommend.recommend)
@@ -31,6 +34,7 @@ app.add_typer(case.app)
 app.add_typer(export.app)
 app.add_typer(form.app)
 app.add_typer(schools_app)
+use_german(app)  # German help and usage errors for every command (cli/german.py)
 
 
 def _version(value: bool) -> None:
@@ -56,4 +60,11 @@ def main(
 
 def run() -> None:
     """Console-script entry point."""
-    app()
+    from seiteneinsteiger.cli.output import Terminated, handle_sigterm, quiet_abandoned_workbooks
+
+    handle_sigterm()
+    quiet_abandoned_workbooks()
+    try:
+        app()
+    except Terminated:  # outside any command body (start-up, argument parsing)
+        raise SystemExit(ExitCode.TERMINATED) from None

@@ -1,21 +1,30 @@
-"""Everything the command line prints goes through here.
+r"""Everything the command line prints goes through here.
 
 Data goes to stdout, messages for people to stderr. Styles are applied with ``typer.style`` and
 stripped automatically when the stream is not a terminal, so piped output carries no colour codes.
+
+Text may hold what a file or a register put there: a name with an escape sequence
+(``\x1b[2J`` clears the screen, others retitle the window or fake a prompt), NUL, a carriage
+return, a right-to-left override. :func:`for_terminal` shows such characters as visible escapes
+(``\x1b``); :func:`out`, :func:`err` and the problem lines use it. JSON output keeps the exact
+data: ``json.dumps`` escapes the C0 controls, and :func:`json_for_terminal` also writes DEL,
+the C1 controls and the bidirectional controls as ``\uXXXX`` (same data for every JSON reader).
 """
 
 from __future__ import annotations
 
 import json
+import os
+import re
 import sys
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from enum import StrEnum
 from typing import Any
 
 import typer
 
-from seiteneinsteiger.errors import ExitCode, Problem, SeiteneinsteigerError
+from seiteneinsteiger.errors import ExitCode, Problem, SeiteneinsteigerError, os_error_message
 
 
 class OutputFormat(StrEnum):
@@ -29,20 +38,49 @@ class StreamFormat(StrEnum):
     jsonl = "jsonl"
 
 
+_BIDI = "\u202a-\u202e\u2066-\u2069"  # embeddings, overrides, isolates: reorder what is shown
+_CONTROLS = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f{_BIDI}]")  # line breaks and tabs kept
+_CONTROLS_ONE_LINE = re.compile(f"[\x00-\x1f\x7f-\x9f{_BIDI}]")
+_JSON_UNSAFE = re.compile(f"[\x7f-\x9f{_BIDI}]")  # only ever inside JSON strings
+
+
+def for_terminal(text: str, *, one_line: bool = False) -> str:
+    r"""``text`` with control characters shown as escapes (``\x1b``, ``\x00``, ``\u202e``).
+
+    ``one_line``: line breaks and tabs too, for a value inside a table row or a heading.
+    """
+    pattern = _CONTROLS_ONE_LINE if one_line else _CONTROLS
+    return pattern.sub(_visible, text)
+
+
+def _visible(match: re.Match[str]) -> str:
+    code = ord(match[0])
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def json_for_terminal(text: str) -> str:
+    """JSON text whose strings carry no character a terminal acts on; the data is unchanged."""
+    if text.isascii() and "\x7f" not in text:  # the common case, checked at C speed
+        return text
+    return _JSON_UNSAFE.sub(lambda match: f"\\u{ord(match[0]):04x}", text)
+
+
 def out(text: str = "", **style: Any) -> None:
+    text = for_terminal(text)
     typer.echo(typer.style(text, **style) if style else text)
 
 
 def err(text: str, **style: Any) -> None:
+    text = for_terminal(text)
     typer.echo(typer.style(text, **style) if style else text, err=True)
 
 
 def emit_json(data: Any) -> None:
-    typer.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+    typer.echo(json_for_terminal(json.dumps(data, ensure_ascii=False, indent=2, default=str)))
 
 
 def emit_jsonl(data: Any) -> None:
-    typer.echo(json.dumps(data, ensure_ascii=False, default=str))
+    typer.echo(json_for_terminal(json.dumps(data, ensure_ascii=False, default=str)))
 
 
 def problem_line(problem: Problem) -> str:
@@ -54,7 +92,7 @@ def problem_line(problem: Problem) -> str:
 
 def show_problem(problem: Problem, *, to_err: bool = False) -> None:
     colour = "red" if problem.is_error else "yellow"
-    typer.echo(typer.style(problem_line(problem), fg=colour), err=to_err)
+    (err if to_err else out)(problem_line(problem), fg=colour)
 
 
 def problem_json(problem: Problem) -> dict[str, Any]:
@@ -68,6 +106,44 @@ def problem_json(problem: Problem) -> dict[str, Any]:
         "severity": problem.severity,
         "message": problem.message,
     }
+
+
+class Terminated(BaseException):
+    """SIGTERM arrived: unwinds like Ctrl-C, so that every ``finally`` and cleanup runs.
+
+    A BaseException, not a KeyboardInterrupt: a prompt that asks "discard?" on Ctrl-C must
+    not ask when the system shuts the program down.
+    """
+
+
+def _terminate(signum: int, frame: object) -> None:
+    raise Terminated()
+
+
+def handle_sigterm() -> None:
+    """Treat SIGTERM like Ctrl-C (temporary files removed, exports logged as abandoned)."""
+    import signal
+
+    signal.signal(signal.SIGTERM, _terminate)
+
+
+def quiet_abandoned_workbooks() -> None:
+    """Silence one known shutdown message of openpyxl, and only that one.
+
+    A write-only workbook dropped half-built (Ctrl-C while an exporter appends rows) is
+    finalised at exit with its file closed before its row stream, and Python prints
+    "Exception ignored in: <generator ... WriteOnlyWorksheet._write_rows>" with a traceback.
+    The workbook is discarded anyway; every other unraisable exception is reported as usual.
+    (Workbooks that reach the writer are closed properly, see export.writing.released.)
+    """
+    sys.unraisablehook = _unraisable
+
+
+def _unraisable(info: Any) -> None:
+    code = getattr(info.object, "gi_code", None)
+    if isinstance(info.exc_value, ValueError) and code and "openpyxl" in code.co_filename:
+        return
+    sys.__unraisablehook__(info)
 
 
 @contextmanager
@@ -88,7 +164,18 @@ def reported_errors(debug: bool) -> Iterator[None]:
         raise typer.Exit(int(exc.exit_code)) from None
     except KeyboardInterrupt:
         err("Abgebrochen.")
-        raise typer.Exit(130) from None
+        raise typer.Exit(int(ExitCode.INTERRUPTED)) from None
+    except Terminated:
+        err("Abgebrochen (beendet).")
+        raise typer.Exit(int(ExitCode.TERMINATED)) from None
+    except BrokenPipeError:  # `| head` closed the pipe: stop quietly, like other Unix tools
+        _silence_stdout()
+        raise typer.Exit(int(ExitCode.BROKEN_PIPE)) from None
+    except OSError as exc:  # no write permission, disk full, ...: one German line, no traceback
+        if debug:
+            raise
+        err(f"Fehler: {os_error_message(exc)}", fg="red")
+        raise typer.Exit(int(ExitCode.INPUT)) from None
     except Exception as exc:
         if debug:
             raise
@@ -97,7 +184,15 @@ def reported_errors(debug: bool) -> Iterator[None]:
             "Ausgabe ohne personenbezogene Daten melden.",
             fg="red",
         )
-        raise typer.Exit(int(ExitCode.INPUT)) from None
+        raise typer.Exit(int(ExitCode.INTERNAL)) from None
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null, so that Python's last flush at exit does not complain again
+    about the closed pipe (the recipe of the Python documentation, signal module)."""
+    with suppress(OSError, ValueError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
 
 
 def is_debug(ctx: typer.Context) -> bool:

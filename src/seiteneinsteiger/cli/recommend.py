@@ -9,17 +9,16 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from seiteneinsteiger.cli.options import DistrictOption, IntakePaths, RulesOption
+from seiteneinsteiger.cli.options import DistrictOption, IntakePaths, RulesOption, parse_date
 from seiteneinsteiger.cli.output import (
     StreamFormat,
     emit_json,
     err,
-    is_debug,
+    json_for_terminal,
     out,
-    reported_errors,
     show_problem,
 )
-from seiteneinsteiger.errors import SeiteneinsteigerError, UsageError
+from seiteneinsteiger.errors import ExitCode, SeiteneinsteigerError, UsageError
 
 if TYPE_CHECKING:
     from seiteneinsteiger.intake_io import LoadedIntake
@@ -30,7 +29,8 @@ DateOption = Annotated[
     str | None,
     typer.Option(
         "--reference-date",
-        help="Bezugsdatum JJJJ-MM-TT (Standard: das Beratungsdatum des Intakes).",
+        help="Bezugsdatum, TT.MM.JJJJ oder JJJJ-MM-TT (Standard: das Beratungsdatum des Intakes).",
+        show_default=False,
     ),
 ]
 FormatOption = Annotated[
@@ -39,18 +39,6 @@ FormatOption = Annotated[
 ExplainOption = Annotated[
     bool, typer.Option("--explain", help="Begründung (Regeln, Quellen) und 'Warum nicht' zeigen.")
 ]
-
-
-def parse_reference_date(text: str | None) -> dt.date | None:
-    """``--reference-date`` as a date; a usage error (exit 2) when it is not one."""
-    if text is None:
-        return None
-    try:
-        return dt.date.fromisoformat(text.strip())
-    except ValueError:
-        raise UsageError(
-            f"--reference-date: '{text}' ist kein Datum im Format JJJJ-MM-TT"
-        ) from None
 
 
 def recommend(
@@ -69,22 +57,22 @@ def recommend(
 
     Beispiel: seiteneinsteiger recommend examples/intakes --explain
     """
-    with reported_errors(is_debug(ctx)):
-        if district is not None and rules is not None:
-            raise UsageError("Bitte entweder --district oder --rules angeben, nicht beides.")
-        day = parse_reference_date(reference_date)
-        from seiteneinsteiger.intake_io import load_intakes
-        from seiteneinsteiger.rules.api import RuleSetCache
+    if district is not None and rules is not None:
+        raise UsageError("Bitte entweder --district oder --rules angeben, nicht beides.")
+    day = parse_date(reference_date, "--reference-date") if reference_date else None
+    from seiteneinsteiger.districts import known_districts
+    from seiteneinsteiger.intake_io import load_intakes
+    from seiteneinsteiger.rules.api import RuleSetCache
 
-        cache = RuleSetCache()
-        if rules is not None:
-            cache.directory(rules)  # a broken rule set stops here, before any intake
-        elif district is not None:
-            cache.district(district, usage=True)
-        run = _Run(cache, rules, district, day, fmt, explain)
-        for loaded in load_intakes(paths):
-            run.one(loaded)
-        run.finish()
+    cache = RuleSetCache()
+    if rules is not None:
+        cache.directory(rules)  # a broken rule set stops here, before any intake
+    elif district is not None:
+        cache.district(district, usage=True)
+    run = _Run(cache, rules, district, day, fmt, explain)
+    for loaded in load_intakes(paths, districts=known_districts(rules)):
+        run.one(loaded)
+    run.finish()
 
 
 class _Run:
@@ -138,7 +126,7 @@ class _Run:
         self, result: Recommendation, loaded: LoadedIntake, flag_labels: Mapping[str, str]
     ) -> None:
         if self.fmt is StreamFormat.jsonl:
-            typer.echo(result.model_dump_json())
+            typer.echo(json_for_terminal(result.model_dump_json()))
         elif self.fmt is StreamFormat.json:
             self.collected.append(result.to_json_dict())
         else:
@@ -153,9 +141,9 @@ class _Run:
     def finish(self) -> None:
         if self.count == 0:
             err("Keine Intake-Dateien gefunden (.yaml, .yml, .json, .jsonl).")
-            raise typer.Exit(1)
+            raise typer.Exit(ExitCode.INPUT)
         if self.fmt is StreamFormat.json:
             emit_json(self.collected)
         if self.failed:
             err(f"{self.failed} von {self.count} Intakes ohne Empfehlung.", fg="red")
-            raise typer.Exit(1)
+            raise typer.Exit(ExitCode.INPUT)

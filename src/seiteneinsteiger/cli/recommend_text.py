@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 
+from seiteneinsteiger.cli.output import for_terminal
 from seiteneinsteiger.codes import (
     FLAGS,
     MEASURE_LABELS,
@@ -116,6 +117,7 @@ def render(
         head += f" · {result.case_id}"
     if result.source:
         head += f" · {result.source}"
+    head = for_terminal(head, one_line=True)  # a line break in a name must not fake a line
     extends = f" (erweitert {', '.join(result.ruleset.extends)})" if result.ruleset.extends else ""
     meta = (
         f"Regelsatz {result.ruleset.id} {result.ruleset.version}{extends} · Bezugsdatum "

@@ -11,12 +11,10 @@ from seiteneinsteiger.cli.options import DistrictOption, FormatOption, RulesOpti
 from seiteneinsteiger.cli.output import (
     OutputFormat,
     emit_json,
-    is_debug,
     out,
     problem_json,
-    reported_errors,
 )
-from seiteneinsteiger.errors import Problem, UsageError
+from seiteneinsteiger.errors import ExitCode, Problem, UsageError
 
 if TYPE_CHECKING:
     from seiteneinsteiger.rules.compiled import RuleSet
@@ -77,31 +75,30 @@ def check(
 
     Beispiel: seiteneinsteiger rules check --district nrw
     """
-    with reported_errors(is_debug(ctx)):
-        from seiteneinsteiger.rules.check import check_ruleset
-        from seiteneinsteiger.rules.loader import load_with_problems
+    from seiteneinsteiger.rules.check import check_ruleset
+    from seiteneinsteiger.rules.loader import load_with_problems
 
-        reports: list[dict[str, Any]] = []
-        failed = False
-        for root in _targets(directory, district):
-            ruleset, problems = load_with_problems(root)
-            if ruleset is not None:
-                problems = problems + check_ruleset(ruleset)
-            errors, warnings = _count(problems)
-            failed = failed or errors > 0 or ruleset is None
-            reports.append(
-                {
-                    "ruleset": root.name,
-                    "directory": str(root),
-                    "errors": errors,
-                    "warnings": warnings,
-                    "rules": len(ruleset.rules()) if ruleset else None,
-                    "problems": problems,
-                }
-            )
-        _print_check(reports, fmt)
-        if failed:
-            raise typer.Exit(1)
+    reports: list[dict[str, Any]] = []
+    failed = False
+    for root in _targets(directory, district):
+        ruleset, problems = load_with_problems(root)
+        if ruleset is not None:
+            problems = problems + check_ruleset(ruleset)
+        errors, warnings = _count(problems)
+        failed = failed or errors > 0 or ruleset is None
+        reports.append(
+            {
+                "ruleset": root.name,
+                "directory": str(root),
+                "errors": errors,
+                "warnings": warnings,
+                "rules": len(ruleset.rules()) if ruleset else None,
+                "problems": problems,
+            }
+        )
+    _print_check(reports, fmt)
+    if failed:
+        raise typer.Exit(ExitCode.INPUT)
 
 
 def _print_check(reports: list[dict[str, Any]], fmt: OutputFormat) -> None:
@@ -142,23 +139,20 @@ def test_command(
 
     Beispiel: seiteneinsteiger rules test
     """
-    with reported_errors(is_debug(ctx)):
-        from seiteneinsteiger.rules.api import RuleSetCache
-        from seiteneinsteiger.rules.loader import builtin_dir, builtin_ids
-        from seiteneinsteiger.rules.testing import run_suite
+    from seiteneinsteiger.rules.api import RuleSetCache
+    from seiteneinsteiger.rules.loader import builtin_dir, builtin_ids
+    from seiteneinsteiger.rules.testing import run_suite
 
-        roots = directories or [builtin_dir(i) for i in builtin_ids()]
-        cache = RuleSetCache()
-        suites = [run_suite(root, cache=cache) for root in roots]
-        if fmt is OutputFormat.json:
-            emit_json(
-                {"ok": all(s.ok for s in suites), "rulesets": [_suite_json(s) for s in suites]}
-            )
-        else:
-            for suite in suites:
-                _print_suite(suite)
-        if not all(suite.ok for suite in suites):
-            raise typer.Exit(1)
+    roots = directories or [builtin_dir(i) for i in builtin_ids()]
+    cache = RuleSetCache()
+    suites = [run_suite(root, cache=cache) for root in roots]
+    if fmt is OutputFormat.json:
+        emit_json({"ok": all(s.ok for s in suites), "rulesets": [_suite_json(s) for s in suites]})
+    else:
+        for suite in suites:
+            _print_suite(suite)
+    if not all(suite.ok for suite in suites):
+        raise typer.Exit(ExitCode.INPUT)
 
 
 def _print_suite(suite: SuiteResult) -> None:
@@ -221,20 +215,19 @@ def show(
 
     Beispiel: seiteneinsteiger rules show --district nrw
     """
-    with reported_errors(is_debug(ctx)):
-        if district is not None and rules is not None:
-            raise UsageError("Bitte entweder --district oder --rules angeben, nicht beides.")
-        from seiteneinsteiger.cli.rules_show import show_json, show_text
-        from seiteneinsteiger.rules.api import RuleSetCache
+    if district is not None and rules is not None:
+        raise UsageError("Bitte entweder --district oder --rules angeben, nicht beides.")
+    from seiteneinsteiger.cli.rules_show import show_json, show_text
+    from seiteneinsteiger.rules.api import RuleSetCache
 
-        cache = RuleSetCache()
-        if district is not None:
-            cache.district(district, usage=True)
-        ruleset: RuleSet = cache.select(rules_dir=rules, district=district)
-        if fmt is OutputFormat.json:
-            emit_json(show_json(ruleset))
-        else:
-            out(show_text(ruleset))
+    cache = RuleSetCache()
+    if district is not None:
+        cache.district(district, usage=True)
+    ruleset: RuleSet = cache.select(rules_dir=rules, district=district)
+    if fmt is OutputFormat.json:
+        emit_json(show_json(ruleset))
+    else:
+        out(show_text(ruleset))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -247,10 +240,9 @@ def fields(ctx: typer.Context, fmt: FormatOption = OutputFormat.text) -> None:
 
     Beispiel: seiteneinsteiger rules fields --format json
     """
-    with reported_errors(is_debug(ctx)):
-        from seiteneinsteiger.cli.rules_show import fields_json, fields_text
+    from seiteneinsteiger.cli.rules_show import fields_json, fields_text
 
-        if fmt is OutputFormat.json:
-            emit_json(fields_json())
-        else:
-            out(fields_text())
+    if fmt is OutputFormat.json:
+        emit_json(fields_json())
+    else:
+        out(fields_text())

@@ -23,13 +23,11 @@ from seiteneinsteiger.cli.output import (
     OutputFormat,
     emit_json,
     err,
-    is_debug,
     out,
     problem_json,
-    reported_errors,
     show_problem,
 )
-from seiteneinsteiger.errors import UsageError
+from seiteneinsteiger.errors import ExitCode, UsageError
 
 if TYPE_CHECKING:  # pragma: no cover
     from seiteneinsteiger.errors import Problem
@@ -130,46 +128,45 @@ def check(
 
     Beispiel: seiteneinsteiger schools check examples/capacity/kreis-mettmann.csv
     """
-    with reported_errors(is_debug(ctx)):
-        from seiteneinsteiger.cli.schools_text import check_summary
-        from seiteneinsteiger.schools import ATTRIBUTION
+    from seiteneinsteiger.cli.schools_text import check_summary
+    from seiteneinsteiger.schools import ATTRIBUTION
 
-        checked: list[tuple[dict[str, Any], list[Problem]]] = []
-        against: Directory | None = None
-        for path in paths:
-            if _kind(path) == "directory":
-                checked.append(_check_directory(path))
-            else:
-                against = against or _directory(directory)
-                checked.append(_check_capacity(path, against))
-        reports = [report for report, _ in checked]
-        failed = [r["file"] for r in reports if r["errors"]]
-        if fmt is OutputFormat.json:
-            emit_json(
-                {
-                    "files": len(reports),
-                    "failed": len(failed),
-                    "results": reports,
-                    "attribution": ATTRIBUTION,
-                }
-            )
+    checked: list[tuple[dict[str, Any], list[Problem]]] = []
+    against: Directory | None = None
+    for path in paths:
+        if _kind(path) == "directory":
+            checked.append(_check_directory(path))
         else:
-            for _, problems in checked:
-                for problem in problems:
-                    show_problem(problem)
-            for report in reports:
-                out(check_summary(report))
-            if len(reports) > 1:
-                verdict = "alle ohne Fehler" if not failed else f"{len(failed)} mit Fehlern"
-                out(f"{len(reports)} Dateien geprüft: {verdict}.", fg="red" if failed else "green")
-            if failed and directory is None and any(r.get("unknown_schools") for r in reports):
-                out(
-                    "Hinweis: geprüft gegen die mitgelieferten Schulen (Kreis Mettmann, Kreis "
-                    "Unna, Stadt Herne); für andere Schulen --directory schuldaten.csv angeben."
-                )
-            out(f"Schuldaten: {ATTRIBUTION}")
-        if failed:
-            raise typer.Exit(1)
+            against = against or _directory(directory)
+            checked.append(_check_capacity(path, against))
+    reports = [report for report, _ in checked]
+    failed = [r["file"] for r in reports if r["errors"]]
+    if fmt is OutputFormat.json:
+        emit_json(
+            {
+                "files": len(reports),
+                "failed": len(failed),
+                "results": reports,
+                "attribution": ATTRIBUTION,
+            }
+        )
+    else:
+        for _, problems in checked:
+            for problem in problems:
+                show_problem(problem)
+        for report in reports:
+            out(check_summary(report))
+        if len(reports) > 1:
+            verdict = "alle ohne Fehler" if not failed else f"{len(failed)} mit Fehlern"
+            out(f"{len(reports)} Dateien geprüft: {verdict}.", fg="red" if failed else "green")
+        if failed and directory is None and any(r.get("unknown_schools") for r in reports):
+            out(
+                "Hinweis: geprüft gegen die mitgelieferten Schulen (Kreis Mettmann, Kreis "
+                "Unna, Stadt Herne); für andere Schulen --directory schuldaten.csv angeben."
+            )
+        out(f"Schuldaten: {ATTRIBUTION}")
+    if failed:
+        raise typer.Exit(ExitCode.INPUT)
 
 
 def _kind(path: Path) -> str:
@@ -250,40 +247,39 @@ def list_schools(
 
     Beispiel: seiteneinsteiger schools list --district stadt-herne --form gesamtschule
     """
-    with reported_errors(is_debug(ctx)):
-        from seiteneinsteiger.cli.schools_text import school_table
-        from seiteneinsteiger.codes import SchoolForm, suggest
-        from seiteneinsteiger.schools import ATTRIBUTION
+    from seiteneinsteiger.cli.schools_text import school_table
+    from seiteneinsteiger.codes import SchoolForm, suggest
+    from seiteneinsteiger.schools import ATTRIBUTION
 
-        source = _directory(directory)
-        schools = list(source)
-        if district is not None:
-            area = _district(district, _districts(districts))
-            schools = [s for s in schools if area.contains(s.gemeindeschluessel)]
-        if form is not None:
-            codes = [code.value for code in SchoolForm]
-            if form not in codes:
-                near = suggest(form, codes)
-                raise UsageError(
-                    f"--form: '{form}' ist keine Schulform"
-                    + (f"; meinten Sie '{near}'?" if near else "")
-                    + " Erlaubt: "
-                    + ", ".join(codes)
-                )
-            schools = [s for s in schools if form in {c.value for c, _ in s.schulform.serves}]
-        if not include_closed:
-            schools = [s for s in schools if s.in_operation]
-        if fmt is OutputFormat.json:
-            emit_json(
-                {
-                    "schools": [s.to_json_dict() for s in schools],
-                    "count": len(schools),
-                    "attribution": ATTRIBUTION,
-                }
+    source = _directory(directory)
+    schools = list(source)
+    if district is not None:
+        area = _district(district, _districts(districts))
+        schools = [s for s in schools if area.contains(s.gemeindeschluessel)]
+    if form is not None:
+        codes = [code.value for code in SchoolForm]
+        if form not in codes:
+            near = suggest(form, codes)
+            raise UsageError(
+                f"--form: '{form}' ist keine Schulform"
+                + (f"; meinten Sie '{near}'?" if near else "")
+                + " Erlaubt: "
+                + ", ".join(codes)
             )
-            return
-        out(school_table(schools))
-        out(f"{len(schools)} Schulen. Schuldaten: {ATTRIBUTION}")
+        schools = [s for s in schools if form in {c.value for c, _ in s.schulform.serves}]
+    if not include_closed:
+        schools = [s for s in schools if s.in_operation]
+    if fmt is OutputFormat.json:
+        emit_json(
+            {
+                "schools": [s.to_json_dict() for s in schools],
+                "count": len(schools),
+                "attribution": ATTRIBUTION,
+            }
+        )
+        return
+    out(school_table(schools))
+    out(f"{len(schools)} Schulen. Schuldaten: {ATTRIBUTION}")
 
 
 @app.command()
@@ -299,28 +295,27 @@ def show(
 
     Beispiel: seiteneinsteiger schools show 189601
     """
-    with reported_errors(is_debug(ctx)):
-        from seiteneinsteiger.cli.schools_text import school_details
-        from seiteneinsteiger.errors import InputFileError
-        from seiteneinsteiger.schools import ATTRIBUTION
+    from seiteneinsteiger.cli.schools_text import school_details
+    from seiteneinsteiger.errors import InputFileError
+    from seiteneinsteiger.schools import ATTRIBUTION
 
-        source = _directory(directory)
-        school = source.get(schulnummer.strip())
-        if school is None:
-            near = source.near_numbers(schulnummer.strip())[:3]
-            guess = " oder ".join(f"{s.schulnummer} ({s.label})" for s in near)
-            raise InputFileError(
-                f"Schulnummer '{schulnummer}' steht nicht im Schulverzeichnis"
-                + (f"; meinten Sie {guess}?" if guess else ""),
-                hint=None
-                if directory is not None
-                else "Mitgeliefert sind die Schulen von Kreis Mettmann, Kreis Unna und Stadt "
-                "Herne; für andere Schulen --directory schuldaten.csv angeben.",
-            )
-        if fmt is OutputFormat.json:
-            emit_json(school.to_json_dict() | {"attribution": ATTRIBUTION})
-            return
-        out(school_details(school))
+    source = _directory(directory)
+    school = source.get(schulnummer.strip())
+    if school is None:
+        near = source.near_numbers(schulnummer.strip())[:3]
+        guess = " oder ".join(f"{s.schulnummer} ({s.label})" for s in near)
+        raise InputFileError(
+            f"Schulnummer '{schulnummer}' steht nicht im Schulverzeichnis"
+            + (f"; meinten Sie {guess}?" if guess else ""),
+            hint=None
+            if directory is not None
+            else "Mitgeliefert sind die Schulen von Kreis Mettmann, Kreis Unna und Stadt "
+            "Herne; für andere Schulen --directory schuldaten.csv angeben.",
+        )
+    if fmt is OutputFormat.json:
+        emit_json(school.to_json_dict() | {"attribution": ATTRIBUTION})
+        return
+    out(school_details(school))
 
 
 @app.command()
@@ -351,31 +346,25 @@ def template(
 
     Beispiel: seiteneinsteiger schools template --district kreis-unna -o kapazitaet.xlsx
     """
-    with reported_errors(is_debug(ctx)):
-        from seiteneinsteiger.fsutil import atomic_write, check_target
-        from seiteneinsteiger.schools.capacity_template import write_capacity_template
+    from seiteneinsteiger.fsutil import atomic_write, check_target
+    from seiteneinsteiger.schools.capacity_template import write_capacity_template
 
-        if output.suffix.lower() != ".xlsx":
-            raise UsageError(f"{output}: die Vorlage ist eine Excel-Datei (.xlsx)")
-        check_target(output, force=force)
-        if district is None:
-            from seiteneinsteiger.rules.api import default_district
+    if output.suffix.lower() != ".xlsx":
+        raise UsageError(f"{output}: die Vorlage ist eine Excel-Datei (.xlsx)")
+    check_target(output, force=force)
+    if district is None:
+        from seiteneinsteiger.rules.api import default_district
 
-            district = default_district()
-        area = _district(district, _districts(districts))
-        schools = [
-            s
-            for s in _directory(directory)
-            if area.contains(s.gemeindeschluessel)
-            and s.in_operation
-            and not s.schulform.never_proposed
-        ]
-        with atomic_write(output, force=force) as handle:
-            write_capacity_template(handle, schools=schools)
-        out(
-            f"Vorlage geschrieben: {output} ({area.title}, {len(schools)} Schulen im Blatt "
-            "'Schulen')"
-        )
+        district = default_district()
+    area = _district(district, _districts(districts))
+    schools = [
+        s
+        for s in _directory(directory)
+        if area.contains(s.gemeindeschluessel) and s.in_operation and not s.schulform.never_proposed
+    ]
+    with atomic_write(output, force=force) as handle:
+        write_capacity_template(handle, schools=schools)
+    out(f"Vorlage geschrieben: {output} ({area.title}, {len(schools)} Schulen im Blatt 'Schulen')")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -428,37 +417,36 @@ def propose(
     Beispiel: seiteneinsteiger schools propose examples/intakes/amal-haddad.yaml
     --capacity examples/capacity/kreis-mettmann.csv --date 2025-09-15
     """
-    with reported_errors(is_debug(ctx)):
-        if district is not None and rules is not None:
-            raise UsageError("Bitte entweder --district oder --rules angeben, nicht beides.")
-        on = _parse_day(day)
-        source = _directory(directory)
-        known = _districts(districts)
-        table, capacity_errors = _capacity(capacity, source)
-        run = _ProposeRun(source, table, known, on, private, district, rules)
-        from seiteneinsteiger.intake_io import load_intakes
+    if district is not None and rules is not None:
+        raise UsageError("Bitte entweder --district oder --rules angeben, nicht beides.")
+    on = _parse_day(day)
+    source = _directory(directory)
+    known = _districts(districts)
+    table, capacity_errors = _capacity(capacity, source)
+    run = _ProposeRun(source, table, known, on, private, district, rules)
+    from seiteneinsteiger.intake_io import load_intakes
 
-        for loaded in load_intakes(paths):
-            run.one(loaded)
-        if run.count == 0:
-            err("Keine Intake-Dateien gefunden (.yaml, .yml, .json, .jsonl).")
-            raise typer.Exit(1)
-        if fmt is OutputFormat.json:
-            emit_json([result.to_json_dict(limit=top or None) for result in run.results])
-        else:
-            from seiteneinsteiger.cli.schools_text import proposal_text
-            from seiteneinsteiger.schools import ATTRIBUTION
+    for loaded in load_intakes(paths):
+        run.one(loaded)
+    if run.count == 0:
+        err("Keine Intake-Dateien gefunden (.yaml, .yml, .json, .jsonl).")
+        raise typer.Exit(ExitCode.INPUT)
+    if fmt is OutputFormat.json:
+        emit_json([result.to_json_dict(limit=top or None) for result in run.results])
+    else:
+        from seiteneinsteiger.cli.schools_text import proposal_text
+        from seiteneinsteiger.schools import ATTRIBUTION
 
-            for index, result in enumerate(run.results):
-                if index:
-                    out()
-                out(proposal_text(result, top=top, show_excluded=show_excluded))
-            out()
-            out(f"Schuldaten: {ATTRIBUTION}")
-        if run.failed or capacity_errors:
-            if run.failed:
-                err(f"{run.failed} von {run.count} Intakes ohne Vorschlag.", fg="red")
-            raise typer.Exit(1)
+        for index, result in enumerate(run.results):
+            if index:
+                out()
+            out(proposal_text(result, top=top, show_excluded=show_excluded))
+        out()
+        out(f"Schuldaten: {ATTRIBUTION}")
+    if run.failed or capacity_errors:
+        if run.failed:
+            err(f"{run.failed} von {run.count} Intakes ohne Vorschlag.", fg="red")
+        raise typer.Exit(ExitCode.INPUT)
 
 
 def _parse_day(text: str | None) -> dt.date:

@@ -7,21 +7,17 @@ the file at once.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TypeVar
 
 from pydantic import BaseModel, ValidationError
 
 from seiteneinsteiger.errors import ExportError, Problem
+from seiteneinsteiger.limits import InputKind
 from seiteneinsteiger.yamlsource import Document, load_documents
 
 M = TypeVar("M", bound=BaseModel)
-Locate = Callable[[Document, tuple[str | int, ...], str], Problem]
-
-
-def _locate(document: Document, loc: tuple[str | int, ...], message: str) -> Problem:
-    return document.problem(loc, message)
 
 
 def load_model_file(
@@ -29,18 +25,18 @@ def load_model_file(
     source: str,
     model: type[M],
     *,
+    kind: InputKind,
     title: str,
     expected: str,
-    locate: Locate = _locate,
 ) -> tuple[Document, M]:
     """The parsed document and its model; a broken file is one :class:`ExportError`.
 
-    ``title`` names the kind of file in the message ("Exportprofil"), ``expected`` the keys of
-    the mapping a file must be ("format, id, fields, ...").
+    ``kind`` sets the size limit, ``title`` names the kind of file in the message
+    ("Exportprofil"), ``expected`` the keys of the mapping a file must be ("format, id, ...").
     """
     from seiteneinsteiger.intake_io import explain_validation_error
 
-    document = load_documents(path, source)[0]
+    document = load_documents(path, source, kind=kind)[0]
     data = document.data
     if not isinstance(data, dict):
         raise ExportError(f"{source}:1: eine Abbildung mit {expected} erwartet")
@@ -48,8 +44,8 @@ def load_model_file(
         return document, model.model_validate(data)
     except ValidationError as exc:
         problems = [
-            locate(document, loc, message)
-            for loc, message in explain_validation_error(exc, model, data)
+            document.problem(item.loc, item.message, at_key=item.unknown)
+            for item in explain_validation_error(exc, model, data)
         ]
         raise file_error(title, source, problems) from None
 

@@ -54,7 +54,11 @@ def make_recommender(
 
 
 def prepare_rows(
-    paths: Sequence[Path], recommender: Recommender, *, today: dt.date | None = None
+    paths: Sequence[Path],
+    recommender: Recommender,
+    *,
+    today: dt.date | None = None,
+    districts: frozenset[str] | None = None,
 ) -> Prepared:
     """Load every intake below ``paths`` and evaluate it; never raises for one bad file.
 
@@ -65,7 +69,7 @@ def prepare_rows(
 
     prepared = Prepared()
     ruleset_errors: dict[str, tuple[Problem, int]] = {}
-    for loaded in load_intakes(paths, today=today):
+    for loaded in load_intakes(paths, today=today, districts=districts):
         prepared.files_seen += 1
         prepared.warnings.extend(p for p in loaded.problems if not p.is_error)
         if not loaded.ok or loaded.intake is None:

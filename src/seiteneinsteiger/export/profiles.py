@@ -29,6 +29,7 @@ from seiteneinsteiger.errors import ExportError, Problem
 from seiteneinsteiger.export.fields import CATALOGUE
 from seiteneinsteiger.export.fields import Field as CatalogueField
 from seiteneinsteiger.export.modelfile import file_error, load_model_file
+from seiteneinsteiger.limits import InputKind
 from seiteneinsteiger.yamlsource import Document
 
 FORMAT = "seiteneinsteiger/export-profile@1"
@@ -205,9 +206,9 @@ def load_profile_file(path: Path, display: str | None = None) -> Profile:
         path,
         source,
         ProfileFile,
+        kind=InputKind.PROFILE,
         title="Exportprofil",
         expected="format, id, fields, ...",
-        locate=_problem,
     )
     problems = _check_fields(document, parsed)
     if problems:
@@ -265,4 +266,4 @@ def _check_fields(document: Document, parsed: ProfileFile) -> list[Problem]:
 
 def _problem(document: Document, loc: tuple[str | int, ...], message: str) -> Problem:
     # an unknown *catalogue* field is the value of a "field:" key, not a key of the profile
-    return document.problem(loc, message, at_key=None if loc[-1:] != ("field",) else False)
+    return document.problem(loc, message)

@@ -9,14 +9,16 @@ atomically and records it in the export log. It never prints and never exits; th
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from seiteneinsteiger.codes import ConsentScope
-from seiteneinsteiger.errors import ExportError, Problem, UsageError
-from seiteneinsteiger.export import pipeline
+from seiteneinsteiger.districts import known_districts
+from seiteneinsteiger.errors import ExitCode, ExportError, Problem, UsageError
+from seiteneinsteiger.export import log, pipeline
 from seiteneinsteiger.export.log import LogEntry
 from seiteneinsteiger.export.profiles import Profile, load_profile
 from seiteneinsteiger.export.rows import (
@@ -25,7 +27,13 @@ from seiteneinsteiger.export.rows import (
     split_by_consent,
     split_by_placement,
 )
-from seiteneinsteiger.export.writing import check_target, record, save_workbook, write_file
+from seiteneinsteiger.export.writing import (
+    check_target,
+    logged_export,
+    released,
+    save_workbook,
+    write_file,
+)
 from seiteneinsteiger.fsutil import PRIVATE_DIR_MODE
 
 if TYPE_CHECKING:  # pragma: no cover - openpyxl is imported by the exporters, lazily
@@ -68,8 +76,9 @@ class Outcome:
         return not self.written
 
     @property
-    def exit_code(self) -> int:
-        return 1 if (self.nothing_written or self.problems or self.refused) else 0
+    def exit_code(self) -> ExitCode:
+        failed = self.nothing_written or self.problems or self.refused
+        return ExitCode.INPUT if failed else ExitCode.OK
 
     @property
     def cases_without_id(self) -> int:
@@ -89,7 +98,8 @@ def _prepare(
     command: str, profile: Profile, paths: Sequence[Path], options: Options
 ) -> tuple[Outcome, list[ExportRow]]:
     recommender = pipeline.make_recommender(district=options.district, rules_dir=options.rules_dir)
-    prepared = pipeline.prepare_rows(paths, recommender, today=options.today)
+    districts = known_districts(options.rules_dir)
+    prepared = pipeline.prepare_rows(paths, recommender, today=options.today, districts=districts)
     outcome = Outcome(
         command=command,
         profile=profile.id,
@@ -111,19 +121,23 @@ def _prepare(
     return outcome, rows
 
 
-def _record(outcome: Outcome, target: Path, profile: Profile, rows: Sequence[ExportRow]) -> None:
+@contextmanager
+def _logged(
+    outcome: Outcome, target: Path, profile: Profile, rows: Sequence[ExportRow]
+) -> Iterator[None]:
+    """Log the export of ``target`` around the block that writes it (pending first)."""
+    with logged_export(
+        target,
+        command=outcome.command,
+        profile=profile.id,
+        recipient=profile.recipient,
+        cases=[row.intake.case_id for row in rows],
+        fields=profile.field_names,
+        left_out=len(outcome.left_out) + len(outcome.refused),
+    ) as done:
+        yield
     outcome.written.append(target)
-    outcome.entries.append(
-        record(
-            target,
-            command=outcome.command,
-            profile=profile.id,
-            recipient=profile.recipient,
-            cases=[row.intake.case_id for row in rows],
-            fields=profile.field_names,
-            left_out=len(outcome.left_out) + len(outcome.refused),
-        )
-    )
+    outcome.entries.extend(done)
 
 
 BuildWorkbook = Callable[[list[ExportRow], Profile, Outcome], "Workbook"]
@@ -140,14 +154,18 @@ def _run_workbook(
     """The steps every workbook export shares: check, load, filter, build, write, log."""
     target = _xlsx_target(output)
     check_target(target, force=options.force)
+    log.recover()  # exports a killed process left pending
     profile = load_profile(profile_name)
     outcome, rows = _prepare(command, profile, paths, options)
     if not rows:
         return outcome
-    save_workbook(build(rows, profile, outcome), target, force=options.force)
-    outcome.exported = rows
     # the log names every case whose data went into the file (statistics included)
-    _record(outcome, target, profile, rows)
+    with (
+        released(build(rows, profile, outcome)) as workbook,
+        _logged(outcome, target, profile, rows),
+    ):
+        save_workbook(workbook, target, force=options.force)
+    outcome.exported = rows
     return outcome
 
 
@@ -202,6 +220,7 @@ def run_schild(paths: Sequence[Path], directory: Path, options: Options) -> Outc
     if directory.is_dir():
         for target in (dat_target, xlsx_target):
             check_target(target, force=options.force)
+    log.recover()  # exports a killed process left pending
     profile = load_profile("schild")
     outcome, rows = _prepare("export schild", profile, paths, options)
     export, refused = build_schild_export(rows, profile)
@@ -215,9 +234,9 @@ def run_schild(paths: Sequence[Path], directory: Path, options: Options) -> Outc
             raise ExportError(
                 f"Verzeichnis {directory} kann nicht angelegt werden ({exc.strerror})"
             ) from None
-    write_file(dat_target, lambda handle: handle.write(export.dat), force=options.force)
-    save_workbook(export.workbook, xlsx_target, force=options.force)
+    with _logged(outcome, dat_target, profile, export.rows):
+        write_file(dat_target, lambda handle: handle.write(export.dat), force=options.force)
+    with released(export.workbook), _logged(outcome, xlsx_target, profile, export.rows):
+        save_workbook(export.workbook, xlsx_target, force=options.force)
     outcome.exported = export.rows
-    _record(outcome, dat_target, profile, export.rows)
-    _record(outcome, xlsx_target, profile, export.rows)
     return outcome

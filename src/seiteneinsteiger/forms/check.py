@@ -20,12 +20,12 @@ from typing import Any
 
 from seiteneinsteiger.codes import check_language
 from seiteneinsteiger.conditions import Condition, holds, values_of
-from seiteneinsteiger.errors import FormError, InputFileError, Problem
+from seiteneinsteiger.errors import FormError, InputFileError, Problem, brief
 from seiteneinsteiger.forms.engine import hidden_value, validate_value
 from seiteneinsteiger.forms.model import Form, QuestionSpec, locate, parse_form
 from seiteneinsteiger.forms.targets import QUESTION_KIND_FOR_TYPE, required_fields
 from seiteneinsteiger.forms.values import parse
-from seiteneinsteiger.intake_io import _file_problem as file_problem
+from seiteneinsteiger.limits import InputKind
 from seiteneinsteiger.yamlsource import Document, load_documents
 
 _ENUMERATION_LIMIT = 20_000
@@ -66,9 +66,9 @@ def check_form(path: Path, display: str | None = None) -> CheckReport:
     if key is not None and key in _CACHE:
         return _CACHE[key]
     try:
-        document = load_documents(path, source)[0]
+        document = load_documents(path, source, kind=InputKind.FORM)[0]
     except InputFileError as exc:  # missing, unreadable, broken YAML: one located line
-        return CheckReport(source, None, [file_problem(exc, source)])
+        return CheckReport(source, None, [exc.as_problem(source)])
     form, problems = parse_form(document)
     if form is not None:
         problems.extend(semantic_problems(form, document))
@@ -347,7 +347,7 @@ def _value_problems(form: Form, document: Document) -> list[Problem]:
                     locate(
                         document,
                         path,
-                        f"'{raw}' passt nicht zu Frage '{question.name}' ({question.type})",
+                        f"'{brief(raw)}' passt nicht zu Frage '{question.name}' ({question.type})",
                         code="SE-F013",
                     )
                 )

@@ -231,7 +231,7 @@ def build_intake(form: Form, answers: Answers, *, today: dt.date) -> Built:
     except ValidationError as exc:
         problems = [
             AnswerProblem(_question_at(form, origin, loc), loc, message)
-            for loc, message in explain_validation_error(exc, Intake, data)
+            for loc, message, _ in explain_validation_error(exc, Intake, data)
         ]
         return Built(data, None, problems)
     problems = [

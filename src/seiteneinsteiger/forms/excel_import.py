@@ -44,6 +44,7 @@ from seiteneinsteiger.forms.template import (
     expected_codes,
 )
 from seiteneinsteiger.forms.values import parse, parse_tick
+from seiteneinsteiger.limits import InputKind
 from seiteneinsteiger.models.intake import Intake
 from seiteneinsteiger.xlsx_guard import Limits, Wording
 
@@ -54,7 +55,7 @@ _CELL = re.compile(r"^([A-Z]{1,3})(\d+)$")
 #: How the guards of :mod:`seiteneinsteiger.xlsx_guard` speak about an intake form.
 _WORDING = Wording(
     error=FormError,
-    too_big="ein Formular hat höchstens {limit} MB",
+    kind=InputKind.WORKBOOK,
     not_ours="keine Formularvorlage",
     too_long="ein Formular ist viel kürzer. Bitte eine unveränderte Vorlage verwenden.",
     not_xlsx_hint="Gelesen werden nur ausgefüllte Vorlagen aus 'seiteneinsteiger form template'.",

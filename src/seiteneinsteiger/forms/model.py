@@ -240,8 +240,8 @@ def parse_form(document: Document) -> tuple[Form | None, list[Problem]]:
         file = FormFile.model_validate(data)
     except ValidationError as exc:
         problems = [
-            locate(document, loc, message, code="SE-F001")
-            for loc, message in explain_validation_error(exc, FormFile, data)
+            locate(document, loc, message, code="SE-F001", at_key=unknown)
+            for loc, message, unknown in explain_validation_error(exc, FormFile, data)
         ]
         return None, sorted(problems, key=lambda p: p.line or 0)
     return compile_form(file, document)
@@ -255,8 +255,9 @@ def locate(
     code: str,
     severity: str = "error",
     field: str | None = None,
+    at_key: bool = False,
 ) -> Problem:
-    return document.problem(path, message, code=code, severity=severity, field=field)
+    return document.problem(path, message, code=code, severity=severity, field=field, at_key=at_key)
 
 
 _KINDS: dict[str, Kind] = {

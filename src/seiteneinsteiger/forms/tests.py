@@ -32,6 +32,7 @@ from seiteneinsteiger.errors import Problem, SeiteneinsteigerError
 from seiteneinsteiger.forms.engine import build_intake, check_answer, visible_questions
 from seiteneinsteiger.forms.model import Form
 from seiteneinsteiger.forms.values import parse
+from seiteneinsteiger.limits import InputKind
 from seiteneinsteiger.yamlsource import Document, load_documents
 
 TESTS_FORMAT = "seiteneinsteiger/form-tests@1"
@@ -126,15 +127,15 @@ def read_tests(
 
     source = display or str(path)
     try:
-        document = load_documents(path, source)[0]
+        document = load_documents(path, source, kind=InputKind.FORM_TESTS)[0]
     except SeiteneinsteigerError as exc:
         return None, None, [Problem(file=source, message=exc.message, code="SE-F011")]
     try:
         tests = FormTestsFile.model_validate(document.data)
     except ValidationError as exc:
         problems = [
-            locate(document, loc, message, code="SE-F011")
-            for loc, message in explain_validation_error(exc, FormTestsFile, document.data)
+            locate(document, loc, message, code="SE-F011", at_key=unknown)
+            for loc, message, unknown in explain_validation_error(exc, FormTestsFile, document.data)
         ]
         return None, document, problems
     return tests, document, []

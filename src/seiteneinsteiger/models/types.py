@@ -10,8 +10,10 @@ from pydantic import AfterValidator, BeforeValidator, StrictBool, StringConstrai
 from pydantic_core import PydanticCustomError
 
 from seiteneinsteiger.codes import check_country, check_language
+from seiteneinsteiger.errors import brief
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_GERMAN_DATE = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$")
 
 
 def _iso_date(value: Any) -> Any:
@@ -30,10 +32,19 @@ def _iso_date(value: Any) -> Any:
             raise PydanticCustomError(
                 "iso_date",
                 "'{value}' ist kein gültiges Datum (diesen Tag gibt es nicht)",
-                {"value": value},
+                {"value": brief(value)},
             ) from None
+    german = _GERMAN_DATE.match(value.strip()) if isinstance(value, str) else None
+    if german:  # files keep ISO dates; the command line also takes TT.MM.JJJJ
+        day, month, year = german.groups()
+        iso = f"{year}-{int(month):02d}-{int(day):02d}"
+        raise PydanticCustomError(
+            "iso_date",
+            "Datum im Format JJJJ-MM-TT erwartet: '{value}' bitte als {iso} schreiben",
+            {"value": value.strip(), "iso": iso},
+        )
     raise PydanticCustomError(
-        "iso_date", "Datum im Format JJJJ-MM-TT erwartet, nicht '{value}'", {"value": value}
+        "iso_date", "Datum im Format JJJJ-MM-TT erwartet, nicht '{value}'", {"value": brief(value)}
     )
 
 

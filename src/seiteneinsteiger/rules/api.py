@@ -10,59 +10,21 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import os
-import sys
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from seiteneinsteiger.errors import InputFileError
+from seiteneinsteiger.districts import DISTRICT_ENV as DISTRICT_ENV  # re-exported
+from seiteneinsteiger.districts import FALLBACK_DISTRICT as FALLBACK_DISTRICT
+from seiteneinsteiger.districts import config_dir as config_dir
+from seiteneinsteiger.districts import config_file as config_file
+from seiteneinsteiger.districts import default_district as default_district
+from seiteneinsteiger.limits import InputKind
 from seiteneinsteiger.models.intake import Intake
 from seiteneinsteiger.models.recommendation import Recommendation
 from seiteneinsteiger.rules.compiled import RuleSet
 from seiteneinsteiger.rules.engine import evaluate
 from seiteneinsteiger.rules.loader import builtin_dir, builtin_ids, builtin_root, load_ruleset_dir
-from seiteneinsteiger.yamlsource import parse_yaml, read_text
-
-DISTRICT_ENV = "SEITENEINSTEIGER_DISTRICT"
-FALLBACK_DISTRICT = "nrw"
-
-
-def config_dir() -> Path:
-    """The user's configuration directory for seiteneinsteiger (platform convention)."""
-    base = os.environ.get("XDG_CONFIG_HOME")
-    if base:
-        return Path(base) / "seiteneinsteiger"
-    if sys.platform == "win32":  # pragma: no cover - exercised on Windows only
-        return Path(os.environ.get("APPDATA", Path.home())) / "seiteneinsteiger"
-    if sys.platform == "darwin":  # pragma: no cover - exercised on macOS only
-        return Path.home() / "Library" / "Application Support" / "seiteneinsteiger"
-    return Path.home() / ".config" / "seiteneinsteiger"
-
-
-def config_file() -> Path:
-    return config_dir() / "config.yaml"
-
-
-def default_district() -> str:
-    """The district used when neither the command line nor the intake names one."""
-    value = os.environ.get(DISTRICT_ENV, "").strip()
-    if value:
-        return value
-    path = config_file()
-    if path.is_file():
-        document = parse_yaml(read_text(path), str(path))
-        data = document.data
-        if data is None:
-            return FALLBACK_DISTRICT
-        if not isinstance(data, dict) or not isinstance(data.get("district", ""), str):
-            raise InputFileError(
-                f"{path}: 'district: <kennung>' erwartet, z. B. 'district: kreis-mettmann'"
-            )
-        district = str(data.get("district", "")).strip()
-        if district:
-            return district
-    return FALLBACK_DISTRICT
 
 
 class RuleSetCache:
@@ -138,7 +100,9 @@ def builtin_flag_labels() -> dict[str, str]:
 
     labels: dict[str, str] = {}
     for ruleset_id in builtin_ids():
-        [document] = load_documents(builtin_root() / ruleset_id / "ruleset.yaml")
+        [document] = load_documents(
+            builtin_root() / ruleset_id / "ruleset.yaml", kind=InputKind.RULES
+        )
         flags = document.data.get("flags") if isinstance(document.data, dict) else None
         if isinstance(flags, dict):
             labels.update({str(code): " ".join(str(text).split()) for code, text in flags.items()})

@@ -53,6 +53,7 @@ from seiteneinsteiger.codes import (
     Stage,
 )
 from seiteneinsteiger.conditions import FieldSpec, Kind
+from seiteneinsteiger.errors import brief
 from seiteneinsteiger.models.intake import Intake, completed_years
 
 Group = Literal["intake", "derived", "output", "parameter"]
@@ -234,7 +235,9 @@ def check_parameter(spec: ParameterSpec, value: Any) -> str | None:
     """A German message when ``value`` does not fit ``spec``, else None."""
     if spec.kind == "monthday":
         if parse_monthday(value) is None:
-            return f"Monat-Tag im Format MM-TT in Anführungszeichen erwartet, nicht '{value}'"
+            return (
+                f"Monat-Tag im Format MM-TT in Anführungszeichen erwartet, nicht '{brief(value)}'"
+            )
         return None
     if spec.kind == "age":
         age = parse_age(value)
@@ -244,7 +247,7 @@ def check_parameter(spec: ParameterSpec, value: Any) -> str | None:
             return f"muss zwischen {spec.low} und {spec.high} Jahren liegen, nicht {age}"
         return None
     if isinstance(value, bool) or not isinstance(value, int):
-        return f"ganze Zahl erwartet, nicht '{value}'"
+        return f"ganze Zahl erwartet, nicht '{brief(value)}'"
     if not spec.low <= value <= spec.high:
         return f"muss zwischen {spec.low} und {spec.high} liegen, nicht {value}"
     return None

@@ -16,7 +16,6 @@ import os
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -24,8 +23,10 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from seiteneinsteiger.codes import FLAGS, SchoolForm, suggest
 from seiteneinsteiger.conditions import Condition, FieldSpec, Parser, Test
-from seiteneinsteiger.errors import InputFileError, Problem, RuleSetError, UsageError
+from seiteneinsteiger.districts import rule_set_ids, rules_root
+from seiteneinsteiger.errors import InputFileError, Problem, RuleSetError, UsageError, brief
 from seiteneinsteiger.intake_io import explain_validation_error
+from seiteneinsteiger.limits import InputKind
 from seiteneinsteiger.models.types import IsoDate
 from seiteneinsteiger.rules import facts as facts_mod
 from seiteneinsteiger.rules.compiled import (
@@ -194,9 +195,8 @@ def _validate(
     try:
         return model.model_validate(data)
     except ValidationError as exc:
-        for loc, message in explain_validation_error(exc, model, data):
+        for loc, message, unknown in explain_validation_error(exc, model, data):
             full = (*path, *loc)
-            unknown = message.startswith("unbekanntes Feld")
             field_name = ".".join(str(part) for part in loc) or None
             text = f"{field_name}: {message}" if field_name else message
             problems.add(source, full, "SE-R002", text, key=unknown)
@@ -236,15 +236,12 @@ class _Layer:
 
 def builtin_root() -> Path:
     """The directory of the rule sets shipped with the package."""
-    return Path(str(resources.files("seiteneinsteiger") / "data" / "rules"))
+    return rules_root()
 
 
 def builtin_ids() -> list[str]:
     """Ids of the built-in rule sets (directories with a ``ruleset.yaml``)."""
-    root = builtin_root()
-    if not root.is_dir():
-        return []
-    return sorted(p.name for p in root.iterdir() if (p / HEADER).is_file())
+    return rule_set_ids(builtin_root())
 
 
 def _display_prefix(root: Path) -> str:
@@ -255,24 +252,12 @@ def _display_prefix(root: Path) -> str:
     return str(root) if relative.startswith("..") else relative
 
 
-_LOCATED = re.compile(r"^(?P<file>.*?):(?P<line>\d+)(?::(?P<col>\d+))?: (?P<text>.*)$", re.S)
-
-
 def _parse(path: Path, display: str, trace: str, problems: Problems) -> _Source | None:
     try:
-        doc = parse_yaml(read_text(path, display), display)
+        doc = parse_yaml(read_text(path, display, kind=InputKind.RULES), display)
     except InputFileError as exc:
-        match = _LOCATED.match(exc.message)
-        if match and match.group("file") == display:
-            problems.plain(
-                display,
-                "SE-R001",
-                match.group("text"),
-                int(match.group("line")),
-                int(match.group("col")) if match.group("col") else None,
-            )
-        else:
-            problems.plain(display, "SE-R001", exc.message.removeprefix(f"{display}: "))
+        where = exc.as_problem(display)
+        problems.plain(display, "SE-R001", where.message, where.line, where.column)
         return None
     return _Source(doc, display, trace)
 
@@ -512,7 +497,8 @@ def _set_parameter(
 
 
 def _shown(value: Any) -> str:
-    return str(value) if isinstance(value, facts_mod.Age) else repr(value)
+    """A parameter value in a message: an age as written ("15 Jahre 6 Monate"), else bounded."""
+    return str(value) if isinstance(value, facts_mod.Age) else repr(brief(value))
 
 
 _FLAG_CODE = re.compile(r"^[A-Z][A-Z0-9_]{1,59}$")
@@ -1012,18 +998,22 @@ def _check_output_value(spec: facts_mod.OutputSpec, value: Any) -> tuple[Any] | 
 def _check_scalar(spec: facts_mod.OutputSpec, value: Any) -> tuple[Any] | str:
     if spec.values:
         if value not in spec.values:
-            near = _did_you_mean(str(value), list(spec.values))
-            return f"'{value}' ist nicht erlaubt{near}. Erlaubt: {', '.join(spec.values)}"
+            near = _did_you_mean(brief(value), list(spec.values))
+            return f"'{brief(value)}' ist nicht erlaubt{near}. Erlaubt: {', '.join(spec.values)}"
         return (str(value),)
     if spec.kind == "bool":
-        return (value,) if isinstance(value, bool) else f"true oder false erwartet, nicht '{value}'"
+        return (
+            (value,)
+            if isinstance(value, bool)
+            else f"true oder false erwartet, nicht '{brief(value)}'"
+        )
     if spec.kind == "date":
         try:
             return (dt.date.fromisoformat(str(value)),)
         except ValueError:
-            return f"Datum JJJJ-MM-TT erwartet, nicht '{value}'"
+            return f"Datum JJJJ-MM-TT erwartet, nicht '{brief(value)}'"
     if isinstance(value, bool) or not isinstance(value, int):
-        return f"ganze Zahl erwartet, nicht '{value}'"
+        return f"ganze Zahl erwartet, nicht '{brief(value)}'"
     low, high = spec.low, spec.high
     if (low is not None and value < low) or (high is not None and value > high):
         return f"{value} liegt außerhalb von {low}–{high}"

@@ -22,6 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from seiteneinsteiger.codes import suggest
 from seiteneinsteiger.errors import Problem, SeiteneinsteigerError
 from seiteneinsteiger.intake_io import explain_validation_error
+from seiteneinsteiger.limits import InputKind
 from seiteneinsteiger.models.intake import FORMAT as INTAKE_FORMAT
 from seiteneinsteiger.models.intake import Intake
 from seiteneinsteiger.models.recommendation import Recommendation
@@ -190,7 +191,7 @@ def load_test_file(path: Path, display: str | None = None) -> tuple[list[Case], 
     """The cases of one test file, and the problems of the file (bad cases are left out)."""
     shown = display or str(path)
     try:
-        document = parse_yaml(read_text(path, shown), shown)
+        document = parse_yaml(read_text(path, shown, kind=InputKind.RULE_TESTS), shown)
     except SeiteneinsteigerError as exc:
         return [], [Problem(file=shown, code="SE-T012", message=exc.message)]
     try:
@@ -223,8 +224,7 @@ def _validation_problems(
     data: Any,
 ) -> list[Problem]:
     problems = []
-    for loc, message in explain_validation_error(exc, model, data):
-        unknown = message.startswith("unbekanntes Feld")
+    for loc, message, unknown in explain_validation_error(exc, model, data):
         name = ".".join(str(part) for part in (*prefix, *loc))
         problems.append(
             _problem(document.source, document, (*prefix, *loc), f"{name}: {message}", key=unknown)
@@ -300,7 +300,7 @@ def run_case(case: Case, cache: RuleSetCache) -> CaseResult:
     try:
         intake = build_intake(case.model.intake, day)
     except ValidationError as exc:
-        for loc, message in explain_validation_error(exc, Intake, case.model.intake):
+        for loc, message, _ in explain_validation_error(exc, Intake, case.model.intake):
             result.failures.append(f"intake.{'.'.join(map(str, loc))}: {message}")
         return result
     expected_error = case.model.expect.get("error")

@@ -27,10 +27,11 @@ from pathlib import Path
 from typing import Any
 
 from seiteneinsteiger.errors import InputFileError, Problem, SeiteneinsteigerError
+from seiteneinsteiger.limits import InputKind
 from seiteneinsteiger.schools.directory import Directory, csv_message
 from seiteneinsteiger.schools.offers import OFFER_FORMS, Offer, offer_label, parse_offer
-from seiteneinsteiger.xlsx_guard import MIB, Limits, Wording
-from seiteneinsteiger.yamlsource import read_failure
+from seiteneinsteiger.xlsx_guard import Limits, Wording
+from seiteneinsteiger.yamlsource import read_bytes, read_failure
 
 SHEET = "Kapazitäten"
 
@@ -53,11 +54,10 @@ COLUMNS: tuple[tuple[str, str, bool], ...] = (
 HEADER = tuple(name for key, name, _ in COLUMNS if key != "schule" and key != "bemerkung")
 _NAMES = {key: name for key, name, _ in COLUMNS}
 
-MAX_CSV_BYTES = 5 * MIB
-LIMITS = Limits(max_file_bytes=10 * MIB, max_rows=5000)
+LIMITS = Limits(max_rows=5000)
 _WORDING = Wording(
     error=InputFileError,
-    too_big="eine Kapazitätstabelle hat höchstens {limit} MB",
+    kind=InputKind.CAPACITY,
     not_ours="keine Kapazitätstabelle",
     too_long="eine Kapazitätstabelle ist viel kürzer.",
     not_xlsx_hint="Gelesen werden .xlsx-Dateien (Vorlage: 'seiteneinsteiger schools template') "
@@ -195,17 +195,12 @@ def read_capacity(
                 shown,
                 f"unbekannte Dateiendung '{path.suffix}' (gelesen werden .csv und .xlsx)",
             )
-        if path.is_dir():
-            return _fatal(shown, "ist ein Verzeichnis, keine Datei")
-        if path.stat().st_size > MAX_CSV_BYTES:
-            return _fatal(
-                shown, f"Datei ist zu groß (höchstens {MAX_CSV_BYTES // MIB} MB für eine Tabelle)"
-            )
-        data = path.read_bytes()
+        data = read_bytes(path, shown, InputKind.CAPACITY)
     except OSError as exc:
         return _fatal(shown, read_failure(exc))
-    except SeiteneinsteigerError as exc:
-        return _fatal(shown, exc.message.removeprefix(f"{shown}: "))
+    except SeiteneinsteigerError as exc:  # refused before any row was read
+        problem = exc.problems[0] if exc.problems else Problem(file=shown, message=exc.message)
+        return CapacityReport(shown, problems=[problem])
     return parse_capacity_csv(data, shown, directory=directory, today=today)
 
 
@@ -338,7 +333,7 @@ def _xlsx_records(path: Path, shown: str, limits: Limits) -> list[_Record]:
     xlsx_guard.precheck(path, shown, limits, _WORDING)
     parts = xlsx_guard.sheet_parts(path, shown, _WORDING)
     if not parts:
-        raise InputFileError(f"{shown}: die Arbeitsmappe hat keine Tabelle")
+        raise InputFileError.at(shown, "die Arbeitsmappe hat keine Tabelle")
     sheet = SHEET if SHEET in parts else next(iter(parts))
     formulas = xlsx_guard.scan_sheet(path, parts[sheet], shown, sheet, limits, _WORDING)
     rows = _sheet_rows(path, shown, sheet, limits)
@@ -375,14 +370,15 @@ def _records_from_rows(
 
     header_row = next((n for n, row in enumerate(rows[:20]) if _looks_like_capacity(row)), None)
     if header_row is None:
-        raise InputFileError(
-            f"{shown}: Tabelle '{sheet}' ist keine Kapazitätstabelle (Kopfzeile mit "
-            "Schulnummer, Angebot, Klasse von, … in den ersten 20 Zeilen erwartet)"
+        raise InputFileError.at(
+            shown,
+            f"Tabelle '{sheet}' ist keine Kapazitätstabelle (Kopfzeile mit "
+            "Schulnummer, Angebot, Klasse von, … in den ersten 20 Zeilen erwartet)",
         )
     try:
         columns = _columns(list(rows[header_row]), f"{sheet}!{header_row + 1}")
     except _Refused as exc:
-        raise InputFileError(f"{shown}: {exc.message}") from None
+        raise InputFileError.at(shown, exc.message, line=exc.line) from None
     letters = {key: get_column_letter(index + 1) for key, index in columns.items()}
     records: list[_Record] = []
     for number, row in enumerate(rows[header_row + 1 :], start=header_row + 2):

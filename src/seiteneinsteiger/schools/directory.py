@@ -24,11 +24,10 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from seiteneinsteiger.codes import SchoolForm
-from seiteneinsteiger.errors import Problem
+from seiteneinsteiger.errors import Problem, SeiteneinsteigerError
+from seiteneinsteiger.limits import InputKind
 from seiteneinsteiger.schools.schulformen import SCHULFORMEN, Schulform
-from seiteneinsteiger.yamlsource import read_failure
-
-MAX_BYTES = 50 * 1024 * 1024  # the whole of NRW is 1.7 MB
+from seiteneinsteiger.yamlsource import read_bytes, read_failure
 
 REQUIRED_COLUMNS = (
     "Schulnummer",
@@ -249,18 +248,12 @@ def read_directory(path: Path, display: str | None = None) -> DirectoryReport:
     """Read a directory file; problems come back in the report, nothing is raised."""
     shown = display or str(path)
     try:
-        size = path.stat().st_size
-        if path.is_dir():
-            return _fatal(shown, "ist ein Verzeichnis, keine Datei")
-        if size > MAX_BYTES:
-            return _fatal(
-                shown,
-                f"Datei ist zu groß ({size / 1024 / 1024:.0f} MB; das Schulverzeichnis von ganz "
-                f"NRW hat 2 MB, höchstens {MAX_BYTES // 1024 // 1024} MB)",
-            )
-        data = path.read_bytes()
+        data = read_bytes(path, shown, InputKind.SCHOOL_DIRECTORY)
     except OSError as exc:
         return _fatal(shown, read_failure(exc))
+    except SeiteneinsteigerError as exc:  # missing, a pipe or device, too large
+        problem = exc.problems[0] if exc.problems else Problem(file=shown, message=exc.message)
+        return DirectoryReport(shown, problems=[problem])
     return parse_directory(data, shown)
 
 

@@ -20,6 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from seiteneinsteiger.errors import InputFileError
 from seiteneinsteiger.intake_io import explain_validation_error
+from seiteneinsteiger.limits import InputKind
 from seiteneinsteiger.yamlsource import parse_yaml, read_text
 
 FORMAT = "seiteneinsteiger/school-districts@1"
@@ -74,13 +75,13 @@ def load_districts(
     Every problem of the file is reported at once, located ``FILE:LINE: feld: Meldung``.
     """
     shown = display or str(path)
-    document = parse_yaml(read_text(path, shown), shown)
+    document = parse_yaml(read_text(path, shown, kind=InputKind.SCHOOL_DISTRICTS), shown)
     try:
         model = _FileModel.model_validate(document.data)
     except ValidationError as exc:
         problems = [
-            document.problem(location, message)
-            for location, message in explain_validation_error(exc, _FileModel, document.data)
+            document.problem(item.loc, item.message, at_key=item.unknown)
+            for item in explain_validation_error(exc, _FileModel, document.data)
         ]
         raise InputFileError(
             f"{shown}: Kreiszuordnung der Schulen ungültig ({len(problems)} Problem"

@@ -23,6 +23,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from seiteneinsteiger.errors import ExportError
 from seiteneinsteiger.export.modelfile import load_model_file
+from seiteneinsteiger.limits import InputKind
 
 FORMAT = "seiteneinsteiger/family-letter-districts@1"
 BUNDLED_PATH = Path(__file__).resolve().parents[2] / "data" / "letter" / "districts.yaml"
@@ -185,6 +186,7 @@ def load_districts_file(path: Path, display: str | None = None) -> DistrictsFile
         path,
         source,
         DistrictsFile,
+        kind=InputKind.LETTER,
         title="Einstellungsdatei für den Familienbrief",
         expected=f"format, default, districts (erste Zeile: format: {FORMAT})",
     )

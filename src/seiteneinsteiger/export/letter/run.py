@@ -52,17 +52,18 @@ def run_family_letter(
 
     ``lang`` is the language beside German; without it the family's contact language.
     """
-    from seiteneinsteiger.export import pipeline
+    from seiteneinsteiger.export import log, pipeline
     from seiteneinsteiger.export.letter.content import build_letter
     from seiteneinsteiger.export.letter.districts import district_info, installation_path
     from seiteneinsteiger.export.letter.render import render_letter
-    from seiteneinsteiger.export.writing import check_target, record, write_file
+    from seiteneinsteiger.export.writing import check_target, logged_export, write_file
 
     texts = load_texts()
     if lang is not None:
         texts.language(lang)  # an unknown --lang stops before any work
     target = _pdf_target(output)
     check_target(target, force=options.force)
+    log.recover()  # exports a killed process left pending
     loaded = _load_case(case, options.created)
     language = _language(texts, loaded.intake, lang)
     recommend = pipeline.make_recommender(district=options.district, rules_dir=options.rules_dir)
@@ -73,8 +74,7 @@ def run_family_letter(
         loaded.intake, recommendation, texts, language, district, created=options.created
     )
     rendered = render_letter(letter, created=options.created)
-    write_file(target, lambda handle: handle.write(rendered.pdf), force=options.force)
-    entry = record(
+    with logged_export(
         target,
         command=COMMAND,
         profile=PROFILE,
@@ -82,7 +82,9 @@ def run_family_letter(
         cases=[loaded.intake.case_id],
         fields=letter.fields,
         extra={"language": language.code, "reviewed": language.reviewed},
-    )
+    ) as done:
+        write_file(target, lambda handle: handle.write(rendered.pdf), force=options.force)
+    [entry] = done
     if loaded.registered and loaded.intake.case_id:
         _log_register_export(loaded.intake.case_id)
     warnings = []

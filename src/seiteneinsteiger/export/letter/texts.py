@@ -20,6 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from seiteneinsteiger.errors import Problem, UsageError
 from seiteneinsteiger.export.letter.fonts import FAMILIES
 from seiteneinsteiger.export.modelfile import file_error, load_model_file
+from seiteneinsteiger.limits import InputKind
 from seiteneinsteiger.yamlsource import Document
 
 FORMAT = "seiteneinsteiger/family-letter-texts@1"
@@ -109,7 +110,12 @@ def load_texts_file(path: Path, display: str | None = None) -> LetterTexts:
     """Load and check a texts file; every problem is reported with ``FILE:LINE``."""
     source = display or str(path)
     document, parsed = load_model_file(
-        path, source, TextsFile, title=TITLE, expected="format, languages, texts"
+        path,
+        source,
+        TextsFile,
+        kind=InputKind.LETTER,
+        title=TITLE,
+        expected="format, languages, texts",
     )
     problems = _check(document, parsed)
     if problems:
