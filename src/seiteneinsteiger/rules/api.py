@@ -11,11 +11,11 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import os
-import sys
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from seiteneinsteiger.config import config_file
 from seiteneinsteiger.errors import InputFileError
 from seiteneinsteiger.models.intake import Intake
 from seiteneinsteiger.models.recommendation import Recommendation
@@ -26,22 +26,6 @@ from seiteneinsteiger.yamlsource import parse_yaml, read_text
 
 DISTRICT_ENV = "SEITENEINSTEIGER_DISTRICT"
 FALLBACK_DISTRICT = "nrw"
-
-
-def config_dir() -> Path:
-    """The user's configuration directory for seiteneinsteiger (platform convention)."""
-    base = os.environ.get("XDG_CONFIG_HOME")
-    if base:
-        return Path(base) / "seiteneinsteiger"
-    if sys.platform == "win32":  # pragma: no cover - exercised on Windows only
-        return Path(os.environ.get("APPDATA", Path.home())) / "seiteneinsteiger"
-    if sys.platform == "darwin":  # pragma: no cover - exercised on macOS only
-        return Path.home() / "Library" / "Application Support" / "seiteneinsteiger"
-    return Path.home() / ".config" / "seiteneinsteiger"
-
-
-def config_file() -> Path:
-    return config_dir() / "config.yaml"
 
 
 def default_district() -> str:
