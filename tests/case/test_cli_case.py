@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-import seiteneinsteiger.store as store_module
+import seiteneinsteiger.store.netfs as netfs_module
 from seiteneinsteiger.cli.main import app
 from seiteneinsteiger.store import CaseStore
 
@@ -115,7 +115,7 @@ def test_add_the_same_file_twice_does_not_duplicate_the_child(
     runner: CliRunner, tmp_path: Path
 ) -> None:
     path = _new_intake(tmp_path)
-    _add(runner, path)
+    _add(runner, "--no-write-back", path)  # a copy without the id, e.g. from a colleague
     result = runner.invoke(app, ["case", "add", str(path)])
     assert result.exit_code == 1
     assert "dasselbe Kind (Name und Geburtsdatum) ist schon als Fall NRW-2025-0001" in (
@@ -402,7 +402,7 @@ def test_stats(runner: CliRunner, examples: Path) -> None:
     assert text.stdout.splitlines()[0] == (
         f"Fälle im Register: 17 (Stand {dt.date.today():%d.%m.%Y})"
     )
-    assert "  aufgenommen          aufgenommen (Schule hat bestätigt)" in text.stdout
+    assert "  aufgenommen           aufgenommen (Schule hat bestätigt)" in text.stdout
     for name in ("Haddad", "Amal", "Petrova"):
         assert name not in text.stdout and name not in result.stdout
 
@@ -417,11 +417,12 @@ def test_stats_of_an_empty_register(runner: CliRunner) -> None:
 # the register itself
 
 
+@pytest.mark.sqlite_only
 def test_register_on_a_network_share_is_refused(
     runner: CliRunner, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     home = os.environ["SEITENEINSTEIGER_HOME"]
-    monkeypatch.setattr(store_module, "read_mounts", lambda: [("/", "ext4"), (home, "cifs")])
+    monkeypatch.setattr(netfs_module, "read_mounts", lambda: [("/", "ext4"), (home, "cifs")])
     result = runner.invoke(app, ["case", "list"])
     assert result.exit_code == 1
     assert "liegt auf einem Netzlaufwerk (cifs)" in result.stderr
@@ -429,6 +430,7 @@ def test_register_on_a_network_share_is_refused(
     assert not (Path(home) / "cases.sqlite3").exists()
 
 
+@pytest.mark.sqlite_only
 def test_register_file_is_private(runner: CliRunner, examples: Path) -> None:
     _add(runner, examples / AMAL)
     path = Path(os.environ["SEITENEINSTEIGER_HOME"]) / "cases.sqlite3"
@@ -442,7 +444,8 @@ def test_case_help_is_german_and_light() -> None:
         "from seiteneinsteiger.cli.main import app\n"
         "try:\n    app()\nexcept SystemExit:\n    pass\n"
         "print(sorted(m for m in sys.modules if m.startswith(('seiteneinsteiger.store', "
-        "'sqlite3', 'openpyxl', 'seiteneinsteiger.rules', 'rich.table'))), file=sys.stderr)\n"
+        "'sqlite3', 'sqlalchemy', 'alembic', 'psycopg', 'openpyxl', 'seiteneinsteiger.rules', "
+        "'rich.table'))), file=sys.stderr)\n"
     )
     done = subprocess.run(
         [sys.executable, "-c", probe],
@@ -461,6 +464,7 @@ def test_case_help_is_german_and_light() -> None:
 # backup
 
 
+@pytest.mark.sqlite_only
 def test_backup_is_a_complete_private_register_that_opens_again(
     runner: CliRunner, examples: Path, tmp_path: Path
 ) -> None:

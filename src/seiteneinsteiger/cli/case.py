@@ -453,7 +453,7 @@ def _history_comment(record: CaseRecord) -> str:
         "# Statusverlauf (nicht Teil des Intakes):",
     ]
     for event in record.history:
-        line = f"#   {_de(event.at)}  {event.status.value:<20}  {event.label}"
+        line = f"#   {_de(event.at)}  {event.status.value:<19}  {event.label}"
         if event.school_number:
             line += f"  (Schule {event.school_number})"
         if event.note:
