@@ -192,7 +192,7 @@ class RegisterMachine(RuleBasedStateMachine):
             orphans = conn.exec_driver_sql(
                 "SELECT count(*) FROM status_events "
                 "WHERE case_id NOT IN (SELECT case_id FROM cases)"
-            ).fetchone()[0]
+            ).scalar_one()
             assert orphans == 0
             tombstones = {
                 row[0]

@@ -191,6 +191,7 @@ def test_mount_points_with_spaces_are_decoded(
 def test_local_disk_is_accepted() -> None:
     # the real /proc/mounts of the test machine: the temporary directory is local
     with CaseStore.open() as opened:
+        assert opened.path is not None
         assert network_filesystem(opened.path) is None
 
 

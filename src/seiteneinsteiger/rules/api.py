@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from seiteneinsteiger.config import config_file
+from seiteneinsteiger.config import config_file as config_file
 from seiteneinsteiger.errors import InputFileError
 from seiteneinsteiger.models.intake import Intake
 from seiteneinsteiger.models.recommendation import Recommendation

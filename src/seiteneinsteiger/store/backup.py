@@ -63,19 +63,19 @@ def copy_register(source: sqlite3.Connection, target: Path, *, force: bool = Fal
     return count
 
 
-def rotated_name(directory: Path, now: dt.datetime) -> Path:
-    """A new, unused name for a copy in a backup directory."""
+def dated_name(directory: Path, stem: str, now: dt.datetime) -> Path:
+    """``<stem>JJJJMMTT-HHMMSS.sqlite3`` in ``directory``, numbered on when that name is taken."""
     stamp = now.strftime("%Y%m%d-%H%M%S")
-    candidate = directory / f"{ROTATED_PREFIX}{stamp}.sqlite3"
+    candidate = directory / f"{stem}{stamp}.sqlite3"
     number = 1
     while candidate.exists():
         number += 1
-        candidate = directory / f"{ROTATED_PREFIX}{stamp}-{number}.sqlite3"
+        candidate = directory / f"{stem}{stamp}-{number}.sqlite3"
     return candidate
 
 
 def rotate(directory: Path, keep: int) -> list[Path]:
-    """Remove all but the newest ``keep`` copies made by :func:`rotated_name`; return them."""
+    """Remove all but the newest ``keep`` rotated copies (:data:`ROTATED_PREFIX`); return them."""
     copies = sorted(
         (path for path in directory.iterdir() if _ROTATED.match(path.name) and path.is_file()),
         key=lambda path: (_ROTATED.match(path.name).group(1), path.stat().st_mtime),  # type: ignore[union-attr]

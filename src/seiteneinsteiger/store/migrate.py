@@ -104,25 +104,24 @@ def needs_upgrade(state: SchemaState) -> bool:
     return state.revision != HEAD_REVISION
 
 
-def upgrade(
-    conn: sa.Connection,
-    location: Location,
-    state: SchemaState,
-    backup: Callable[[Path], object],
-) -> str | None:
-    """Run inside the caller's write transaction; return the revision the register came from.
+def backup_before(state: SchemaState, location: Location, backup: Callable[[Path], object]) -> None:
+    """Copy an existing SQLite register before it is upgraded (outside any transaction: SQLite's
+    backup API waits for the source's own write lock)."""
+    existing = state.revision is not None or state.is_legacy
+    if location.backend == "sqlite" and existing and location.path is not None:
+        backup(_backup_name(location.path))
 
-    ``backup(path)`` writes a consistent copy of an SQLite register before it is changed.
-    """
+
+def upgrade(conn: sa.Connection, location: Location) -> str | None:
+    """Run inside the caller's write transaction; return the revision the register came from
+    (``legacy`` for the first release, ``None`` for a new register)."""
     if location.backend == "postgresql":
         conn.execute(sa.select(sa.func.pg_advisory_xact_lock(MIGRATION_LOCK)))
-        state = read_state(conn, location.backend)  # another program may have been first
+    state = read_state(conn, location.backend)  # another program may have been first
     check_known(state, location)
     if not needs_upgrade(state):
         return HEAD_REVISION
     previous = "legacy" if state.is_legacy else state.revision
-    if location.backend == "sqlite" and previous is not None and location.path is not None:
-        backup(_backup_name(location.path))
     config = _alembic_config(conn)
     from alembic import command
 
@@ -135,8 +134,9 @@ def upgrade(
 
 
 def _backup_name(path: Path) -> Path:
-    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-    return path.with_name(f"{path.stem}-vor-aktualisierung-{stamp}{path.suffix}")
+    from seiteneinsteiger.store.backup import dated_name
+
+    return dated_name(path.parent, f"{path.stem}-vor-aktualisierung-", dt.datetime.now())
 
 
 def _alembic_config(conn: sa.Connection) -> Config:

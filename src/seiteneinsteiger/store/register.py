@@ -141,8 +141,9 @@ class CaseStore:
         migrate.check_known(state, self.location)
         if not migrate.needs_upgrade(state):
             return
+        migrate.backup_before(state, self.location, self._backup_raw)
         with self._write() as conn:
-            previous = migrate.upgrade(conn, self.location, state, self._backup_raw)
+            previous = migrate.upgrade(conn, self.location)
             if previous not in {None, HEAD_REVISION}:
                 detail = f"Schema {previous} → {HEAD_REVISION}"
                 _audit(conn, AuditAction.migrated, None, detail)
@@ -398,7 +399,11 @@ class CaseStore:
                 hint="Anleitung: docs/cli/case.md, Abschnitt „Sichern“.",
             )
         rotating = target.is_dir()
-        path = backups.rotated_name(target, dt.datetime.now()) if rotating else target
+        path = (
+            backups.dated_name(target, backups.ROTATED_PREFIX, dt.datetime.now())
+            if rotating
+            else target
+        )
         count = self._backup_raw(path, force=force)
         removed = backups.rotate(target, keep) if rotating else []
         with self._write() as conn:
