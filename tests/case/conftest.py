@@ -31,13 +31,35 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers", "sqlite_only: the test checks what only the embedded SQLite register has"
     )
+    config.addinivalue_line(
+        "markers",
+        "postgresql_only: the test needs the PostgreSQL server (exists only with a test database)",
+    )
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     if "backend" in metafunc.fixturenames:
-        only_sqlite = metafunc.definition.get_closest_marker("sqlite_only") is not None
-        names = ["sqlite"] if only_sqlite else configured_backends()
+        if metafunc.definition.get_closest_marker("sqlite_only") is not None:
+            names = ["sqlite"]
+        elif metafunc.definition.get_closest_marker("postgresql_only") is not None:
+            names = ["postgresql"] if os.environ.get(TEST_URL_ENV) else ["sqlite"]
+        else:
+            names = configured_backends()
         metafunc.parametrize("backend", names, indirect=True)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Without a test database the PostgreSQL-only tests do not exist; pytest's summary counts
+    them as deselected, and its header says which backends ran."""
+    dropped = [
+        item
+        for item in items
+        if item.get_closest_marker("postgresql_only") is not None
+        and "[postgresql" not in item.nodeid
+    ]
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = [item for item in items if item not in dropped]
 
 
 def psycopg_url(url: str) -> sa.URL:
