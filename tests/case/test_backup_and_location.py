@@ -165,7 +165,7 @@ def test_a_bad_or_unreachable_url_is_one_line_without_the_password(
 @pytest.mark.parametrize(
     ("change", "message"),
     [
-        ({"password": "falsch"}, "Fehler: Anmeldung am Datenbankserver fehlgeschlagen"),
+        ({"password": "Zq9geheimXY"}, "Fehler: Anmeldung am Datenbankserver fehlgeschlagen"),
         ({"database": "gibt_es_nicht"}, "Fehler: Diese Datenbank gibt es auf dem Server nicht"),
     ],
 )
@@ -183,4 +183,4 @@ def test_wrong_password_and_missing_database(
     result = runner.invoke(app, ["case", "list"])
     assert result.exit_code == 1
     assert _one_line_error(result.stderr).startswith(message)
-    assert "falsch" not in result.output
+    assert "Zq9geheimXY" not in result.output
