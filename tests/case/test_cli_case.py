@@ -15,6 +15,7 @@ from typer.testing import CliRunner
 
 import seiteneinsteiger.store.netfs as netfs_module
 from seiteneinsteiger.cli.main import app
+from seiteneinsteiger.fsutil import os_user
 from seiteneinsteiger.store import CaseStore
 
 AMAL = "intakes/amal-haddad.yaml"
@@ -486,3 +487,47 @@ def test_backup_is_a_complete_private_register_that_opens_again(
     assert runner.invoke(app, ["case", "backup", "-o", str(target), "--force"]).exit_code == 0
     with CaseStore.open() as register:
         assert [e.action for e in register.audit_entries() if e.case_id is None][-1] == "gesichert"
+
+
+# ---------------------------------------------------------------------------------------------
+# allocation tracking: who, which school, new statuses; reads in the audit log
+
+
+def test_status_with_school_number_and_the_new_statuses(runner: CliRunner, examples: Path) -> None:
+    _add(runner, examples / AMAL)
+    sent = runner.invoke(
+        app,
+        ["case", "status", "ME-2025-0142", "an-schulamt-gemeldet", "--school", "166452"],
+    )
+    assert sent.exit_code == 0, sent.output
+    assert "beraten → an_schulamt_gemeldet (an das Schulamt gemeldet)" in sent.stdout
+    withdrawn = runner.invoke(app, ["case", "status", "ME-2025-0142", "zurückgezogen"])
+    assert "→ zurueckgezogen (zurückgezogen)" in withdrawn.stdout
+    shown = json.loads(runner.invoke(app, ["case", "show", "ME-2025-0142", "-f", "json"]).stdout)
+    events = shown["history"]
+    assert [(e["status"], e["school_number"]) for e in events] == [
+        ("beraten", None),
+        ("an_schulamt_gemeldet", "166452"),
+        ("zurueckgezogen", None),
+    ]
+    assert {e["recorded_by"] for e in events} == {os_user()}
+    assert shown["waiting_days"] == _days_since("2025-09-15")  # the wait ended today
+    text = runner.invoke(app, ["case", "show", "ME-2025-0142"]).stdout
+    assert "an das Schulamt gemeldet  (Schule 166452)" in text
+    bad = runner.invoke(app, ["case", "status", "ME-2025-0142", "aufgenommen", "--school", "1664"])
+    assert bad.exit_code == 2
+    assert "Fehler: --school: '1664' ist keine Schulnummer" in bad.stderr
+
+
+def test_reading_names_is_in_the_audit_log(runner: CliRunner, examples: Path) -> None:
+    _add(runner, examples / AMAL, examples / "intakes" / "hawre-aziz.yaml")
+    runner.invoke(app, ["case", "list"])
+    runner.invoke(app, ["case", "list", "--format", "json"])
+    runner.invoke(app, ["case", "show", "UN-2025-0089"])
+    with CaseStore.open() as store:
+        entries = [(e.action, e.case_id, e.detail, e.os_user) for e in store.audit_entries()]
+    assert entries[-3:] == [
+        ("aufgelistet", None, "2 Fälle, mit Namen", os_user()),
+        ("aufgelistet", None, "2 Fälle, ohne Namen", os_user()),
+        ("angesehen", "UN-2025-0089", None, os_user()),
+    ]
