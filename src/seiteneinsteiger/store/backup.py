@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import errno
 import os
 import re
 import sqlite3
@@ -38,10 +39,8 @@ def copy_register(source: sqlite3.Connection, target: Path, *, force: bool = Fal
     directory = check_target(target, force=force)
     try:
         fd, temporary = tempfile.mkstemp(dir=directory, prefix=f".{target.name}.", suffix=".part")
-    except PermissionError:
-        raise ExportError(f"keine Schreibberechtigung im Verzeichnis {directory}") from None
     except OSError as exc:
-        raise ExportError(f"Sicherung nach {directory}: {exc.strerror}") from None
+        raise _write_error(exc, directory) from None
     os.close(fd)
     copy = Path(temporary)
     try:
@@ -61,6 +60,17 @@ def copy_register(source: sqlite3.Connection, target: Path, *, force: bool = Fal
     with contextlib.suppress(OSError):
         target.chmod(PRIVATE_FILE_MODE)
     return count
+
+
+def _write_error(exc: OSError, directory: Path) -> ExportError:
+    if exc.errno in {errno.EACCES, errno.EPERM, errno.EROFS}:
+        return ExportError(f"keine Schreibberechtigung im Verzeichnis {directory}")
+    if exc.errno in {errno.ENOSPC, errno.EDQUOT}:
+        return ExportError(f"kein Speicherplatz mehr im Verzeichnis {directory}")
+    return ExportError(
+        f"Sicherung nach {directory} nicht möglich: dort lassen sich keine Dateien anlegen "
+        f"(Fehler {exc.errno})"
+    )
 
 
 def dated_name(directory: Path, stem: str, now: dt.datetime) -> Path:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import random
 import sqlite3
 import time
 from pathlib import Path
@@ -30,6 +31,8 @@ from seiteneinsteiger.store.errors import CaseStoreError
 from seiteneinsteiger.store.location import Location
 
 BUSY_TIMEOUT_MS = 5000
+MIGRATION_TIMEOUT_MS = 60_000
+WRITE_WAIT_S = 30.0
 CONNECT_TIMEOUT_S = 5
 LOCK_TIMEOUT = "10s"
 #: ``Connection.info`` key: the next transaction takes SQLite's write lock at BEGIN.
@@ -117,8 +120,21 @@ def _switch_to_wal(dbapi_connection: sqlite3.Connection) -> str:
 
 
 def _begin_sqlite(connection: sa.Connection) -> None:
-    immediate = connection.info.get(IMMEDIATE, False)
-    connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+    """BEGIN, or BEGIN IMMEDIATE for a change. SQLite's busy handler backs off to 100 ms sleeps
+    and favours nobody: under many writers one can miss the lock for the whole busy timeout. A
+    writer therefore tries again, with short random pauses, for up to ``WRITE_WAIT_S``."""
+    if not connection.info.get(IMMEDIATE, False):
+        connection.exec_driver_sql("BEGIN")
+        return
+    deadline = time.monotonic() + WRITE_WAIT_S
+    while True:
+        try:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+            return
+        except sa.exc.OperationalError as exc:
+            if "locked" not in str(exc.orig) or time.monotonic() > deadline:
+                raise
+            time.sleep(random.uniform(0.001, 0.02))
 
 
 def _postgres_engine(url: str) -> sa.Engine:

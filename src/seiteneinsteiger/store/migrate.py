@@ -139,6 +139,11 @@ def _backup_name(path: Path) -> Path:
     return dated_name(path.parent, f"{path.stem}-vor-aktualisierung-", dt.datetime.now())
 
 
+def load_alembic() -> None:
+    """Import Alembic's commands now (about half a second), not while holding the lock."""
+    import alembic.command  # noqa: F401
+
+
 def _alembic_config(conn: sa.Connection) -> Config:
     from alembic.config import Config
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import sqlite3
 import statistics
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -142,7 +143,8 @@ class CaseStore:
         if not migrate.needs_upgrade(state):
             return
         migrate.backup_before(state, self.location, self._backup_raw)
-        with self._write() as conn:
+        migrate.load_alembic()  # before the lock: importing it takes longer than migrating
+        with self._patient(), self._write() as conn:
             previous = migrate.upgrade(conn, self.location)
             if previous not in {None, HEAD_REVISION}:
                 detail = f"Schema {previous} → {HEAD_REVISION}"
@@ -163,6 +165,20 @@ class CaseStore:
             conn.info[engines.IMMEDIATE] = False
 
     @contextlib.contextmanager
+    def _patient(self) -> Iterator[None]:
+        """Wait longer for SQLite's lock: programs opening a new register at once queue up
+        behind the first one, which creates the schema."""
+        raw = self._conn.connection.driver_connection if self.backend == "sqlite" else None
+        if raw is None:
+            yield
+            return
+        raw.execute(f"PRAGMA busy_timeout={engines.MIGRATION_TIMEOUT_MS}")
+        try:
+            yield
+        finally:
+            raw.execute(f"PRAGMA busy_timeout={engines.BUSY_TIMEOUT_MS}")
+
+    @contextlib.contextmanager
     def _read(self) -> Iterator[sa.Connection]:
         """One read transaction: a consistent snapshot."""
         with self._translated(), self._conn.begin():
@@ -172,7 +188,7 @@ class CaseStore:
     def _translated(self) -> Iterator[None]:
         try:
             yield
-        except sa.exc.DBAPIError as exc:
+        except (sa.exc.DBAPIError, sqlite3.Error) as exc:  # sqlite3: backup and checkpoint
             raise translate(exc, self.location.label) from None
 
     # -- changes ---------------------------------------------------------------------------
@@ -195,10 +211,9 @@ class CaseStore:
         counselling date, or ``wartet_auf_beratung`` (today) when that date is still ahead.
         """
         day = today or dt.date.today()
-        updates: dict[str, Any] = {}
         if intake.district is None and district is not None:
-            updates["district"] = check_district(district)
-        case_district = intake.district or updates.get("district")
+            intake = _with_updates(intake, {"district": check_district(district)})
+        payload = _payload(intake)  # prepared before the lock: a writer holds it briefly
         try:
             with self._write() as conn:
                 if self.backend == "postgresql":
@@ -206,7 +221,7 @@ class CaseStore:
                         ADD_LOCK, intake.pupil.birth_date.toordinal()
                     )
                     conn.execute(sa.select(lock))
-                result = self._add(conn, intake, updates, case_district, source, replace, day)
+                result = self._add(conn, intake, payload, source, replace, day)
         except sa.exc.IntegrityError:  # pragma: no cover - the same explicit id at the same time
             raise CaseExistsError(
                 f"Fall {intake.case_id} ist schon im Register",
@@ -220,13 +235,13 @@ class CaseStore:
         self,
         conn: sa.Connection,
         intake: Intake,
-        updates: dict[str, Any],
-        case_district: str | None,
+        payload: dict[str, Any],
         source: str | None,
         replace: bool,
         day: dt.date,
     ) -> Added:
         case_id = intake.case_id
+        assigned = False
         current = None
         if case_id is not None:
             current = conn.execute(
@@ -245,18 +260,19 @@ class CaseStore:
                     hint=f"Zum Ersetzen 'case_id: {same}' in die Datei schreiben und "
                     "--replace angeben.",
                 )
-            case_id = _next_case_id(conn, case_id_prefix(case_district), intake.intake_date.year)
-            updates["case_id"] = case_id
+            prefix = case_id_prefix(intake.district)
+            case_id = _next_case_id(conn, prefix, intake.intake_date.year)
+            payload = {**payload, "case_id": case_id}  # the shape intake@1 allows for case_id
+            assigned = True
         else:
             _note_explicit_id(conn, case_id)
-        stored = _with_updates(intake, updates)
         now = _now()
         values = {
-            "district": case_district,
+            "district": intake.district,
             "intake_date": intake.intake_date,
             "birth_date": intake.pupil.birth_date,
             "updated_at": now,
-            "intake": _payload(stored),
+            "intake": payload,
             "source": source,
         }
         if current is not None:
@@ -273,7 +289,7 @@ class CaseStore:
         )
         _insert_event(conn, case_id, StatusEvent(since, status, None, now, os_user()))
         _audit(conn, AuditAction.added, case_id)
-        return Added(case_id, replaced=False, status=status, assigned="case_id" in updates)
+        return Added(case_id, replaced=False, status=status, assigned=assigned)
 
     def set_status(
         self,

@@ -11,8 +11,9 @@ JSON (``jsonb`` on PostgreSQL).
 
 from __future__ import annotations
 
+from typing import Any
+
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql
 
 #: The Alembic revisions this program knows, oldest first; the last is its schema. A test checks
 #: them against the scripts in migrations/versions.
@@ -26,7 +27,22 @@ ALEMBIC_USER_VERSION = 2
 
 metadata = sa.MetaData()
 
-Json = sa.JSON().with_variant(postgresql.JSONB(), "postgresql")
+
+
+class Json(sa.types.TypeDecorator[Any]):
+    """JSON, stored as ``jsonb`` on PostgreSQL. Unlike ``with_variant`` this does not import
+    SQLAlchemy's PostgreSQL dialect (25 ms) in a program that only uses the SQLite file."""
+
+    impl = sa.JSON
+    cache_ok = True
+
+    def load_dialect_impl(self, dialect: sa.Dialect) -> sa.types.TypeEngine[Any]:
+        if dialect.name == "postgresql":
+            from sqlalchemy.dialects.postgresql import JSONB
+
+            return dialect.type_descriptor(JSONB())
+        return dialect.type_descriptor(sa.JSON())
+
 
 cases = sa.Table(
     "cases",
@@ -38,7 +54,7 @@ cases = sa.Table(
     sa.Column("created_at", sa.Text, nullable=False),
     sa.Column("updated_at", sa.Text, nullable=False),
     sa.Column("status", sa.Text, nullable=False),  # the status of the latest status event
-    sa.Column("intake", Json, nullable=False),  # the validated intake@1
+    sa.Column("intake", Json(), nullable=False),  # the validated intake@1
     sa.Column("source", sa.Text),  # the file the intake was read from
     sa.Index("cases_by_status", "status", "district"),
     sa.Index("cases_by_birth_date", "birth_date"),
