@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import stat
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
@@ -55,9 +56,9 @@ def test_backup_into_a_read_only_directory_is_one_clear_line(
     def refuse(*args: object, **kwargs: object) -> None:
         raise PermissionError(13, "Permission denied")
 
-    import seiteneinsteiger.store.backup as backup_module
-
-    monkeypatch.setattr(backup_module.tempfile, "mkstemp", refuse)  # root ignores chmod
+    monkeypatch.setattr(
+        "seiteneinsteiger.store.backup.tempfile.mkstemp", refuse
+    )  # root ignores chmod
     result = runner.invoke(app, ["case", "backup", "-o", str(locked / "s.sqlite3")])
     assert result.exit_code == 1
     assert _one_line_error(result.stderr) == (
@@ -72,9 +73,7 @@ def test_an_unwritable_data_directory_is_one_clear_line(
     def refuse(*args: object, **kwargs: object) -> int:
         raise PermissionError(13, "Permission denied")
 
-    import seiteneinsteiger.store.engine as engine_module
-
-    monkeypatch.setattr(engine_module.os, "open", refuse)  # root ignores chmod
+    monkeypatch.setattr("seiteneinsteiger.store.engine.os.open", refuse)  # root ignores chmod
     result = runner.invoke(app, ["case", "list"])
     assert result.exit_code == 1
     assert _one_line_error(result.stderr) == (
@@ -173,7 +172,7 @@ def test_wrong_password_and_missing_database(
     runner: CliRunner,
     backend: str,
     monkeypatch: pytest.MonkeyPatch,
-    change: dict[str, str],
+    change: dict[str, Any],
     message: str,
 ) -> None:
     import sqlalchemy as sa

@@ -10,7 +10,6 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-import seiteneinsteiger.intake_case_id as write_back_module
 from seiteneinsteiger.cli.main import app
 
 HAND_EDITED = """\
@@ -96,7 +95,8 @@ def test_a_read_only_file_gets_a_warning_and_the_case_is_kept(
     real_access = os.access
     if os.geteuid() == 0:  # root may write any file: pretend the permission counts
         monkeypatch.setattr(
-            write_back_module.os, "access", lambda p, mode: mode != os.W_OK and real_access(p, mode)
+            "seiteneinsteiger.intake_case_id.os.access",
+            lambda p, mode: mode != os.W_OK and real_access(p, mode),
         )
     result = runner.invoke(app, ["case", "add", str(path)])
     assert result.exit_code == 0, result.output

@@ -28,7 +28,6 @@ ALEMBIC_USER_VERSION = 2
 metadata = sa.MetaData()
 
 
-
 class Json(sa.types.TypeDecorator[Any]):
     """JSON, stored as ``jsonb`` on PostgreSQL. Unlike ``with_variant`` this does not import
     SQLAlchemy's PostgreSQL dialect (25 ms) in a program that only uses the SQLite file."""
