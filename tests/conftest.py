@@ -30,6 +30,7 @@ def _isolated_environment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[
         "PY_COLORS",
         "GITHUB_ACTIONS",
         "SEITENEINSTEIGER_DISTRICT",
+        "SEITENEINSTEIGER_DATABASE_URL",
     ):
         os.environ.pop(name, None)
     try:
@@ -37,6 +38,33 @@ def _isolated_environment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[
     finally:
         os.environ.clear()
         os.environ.update(saved)
+
+
+def _register_backends() -> str:
+    """Which backends the register tests (tests/case) run against; see tests/case/conftest.py."""
+    url = os.environ.get("SEITENEINSTEIGER_TEST_DATABASE_URL", "").strip()
+    if not url:
+        return "Fallregister-Tests: nur SQLite (SEITENEINSTEIGER_TEST_DATABASE_URL nicht gesetzt)"
+    from seiteneinsteiger.store.location import mask_url
+
+    return f"Fallregister-Tests: SQLite und PostgreSQL ({mask_url(url)})"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """In CI (CI=true) the PostgreSQL backend is required: a missing URL fails the run."""
+    if os.environ.get("CI") == "true" and not os.environ.get("SEITENEINSTEIGER_TEST_DATABASE_URL"):
+        raise pytest.UsageError(
+            "CI=true, aber SEITENEINSTEIGER_TEST_DATABASE_URL fehlt: die Fallregister-Tests "
+            "müssen in CI auch gegen PostgreSQL laufen (siehe .ci/run)."
+        )
+
+
+def pytest_report_header() -> str:
+    return _register_backends()
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    terminalreporter.write_line(_register_backends())
 
 
 @pytest.fixture

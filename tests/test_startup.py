@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -30,16 +31,23 @@ HEAVY = (
     "fpdf",
     "fontTools",
     "uharfbuzz",
+    "seiteneinsteiger.store",
+    "sqlalchemy",
+    "alembic",
+    "psycopg",
 )
 
 
-def _modules_after(*args: str) -> set[str]:
+def _modules_after(*args: str, home: Path | None = None) -> set[str]:
+    env = {"TERMINAL_WIDTH": "100", "PATH": ""}
+    if home is not None:
+        env |= {"SEITENEINSTEIGER_HOME": str(home), "XDG_CONFIG_HOME": str(home / "config")}
     done = subprocess.run(
         [sys.executable, "-c", PROBE, json.dumps(list(args))],
         capture_output=True,
         text=True,
         check=True,
-        env={"TERMINAL_WIDTH": "100", "PATH": ""},
+        env=env,
     )
     return set(json.loads(done.stderr.strip().splitlines()[-1]))
 
@@ -54,9 +62,19 @@ def _modules_after(*args: str) -> set[str]:
         ("export", "--help"),
         ("schools", "--help"),
         ("export", "family-letter", "--help"),
+        ("case", "--help"),
     ],
 )
 def test_help_imports_nothing_heavy(args: tuple[str, ...]) -> None:
     modules = _modules_after(*args)
     loaded = sorted(m for m in modules if m.startswith(HEAVY))
     assert loaded == []
+
+
+def test_an_sqlite_register_at_its_schema_loads_neither_alembic_nor_psycopg(
+    tmp_path: Path,
+) -> None:
+    _modules_after("case", "list", home=tmp_path)  # creates the register (Alembic runs once)
+    modules = _modules_after("case", "list", home=tmp_path)
+    assert "sqlalchemy" in modules  # the command did open the register
+    assert sorted(m for m in modules if m.startswith(("alembic", "psycopg", "openpyxl"))) == []

@@ -17,11 +17,12 @@ from __future__ import annotations
 
 import contextlib
 import os
-import sys
 from importlib import resources
 from pathlib import Path
 
 from seiteneinsteiger.codes import suggest
+from seiteneinsteiger.config import config_dir as config_dir  # re-exported
+from seiteneinsteiger.config import config_file, config_value
 from seiteneinsteiger.errors import InputFileError, UsageError
 from seiteneinsteiger.limits import InputKind
 
@@ -42,43 +43,19 @@ def rule_set_ids(root: Path) -> list[str]:
     return sorted(p.name for p in root.iterdir() if (p / RULESET_FILE).is_file())
 
 
-def config_dir() -> Path:
-    """The user's configuration directory for seiteneinsteiger (platform convention)."""
-    base = os.environ.get("XDG_CONFIG_HOME")
-    if base:
-        return Path(base) / "seiteneinsteiger"
-    if sys.platform == "win32":  # pragma: no cover - exercised on Windows only
-        return Path(os.environ.get("APPDATA", Path.home())) / "seiteneinsteiger"
-    if sys.platform == "darwin":  # pragma: no cover - exercised on macOS only
-        return Path.home() / "Library" / "Application Support" / "seiteneinsteiger"
-    return Path.home() / ".config" / "seiteneinsteiger"
-
-
-def config_file() -> Path:
-    return config_dir() / "config.yaml"
-
-
 def default_district() -> str:
     """The district used when neither the command line nor the intake names one."""
-    from seiteneinsteiger.yamlsource import parse_yaml, read_text
-
     value = os.environ.get(DISTRICT_ENV, "").strip()
     if value:
         return value
-    path = config_file()
-    if path.is_file():
-        document = parse_yaml(read_text(path, kind=InputKind.CONFIG), str(path))
-        data = document.data
-        if data is None:
-            return FALLBACK_DISTRICT
-        if not isinstance(data, dict) or not isinstance(data.get("district", ""), str):
-            raise InputFileError(
-                f"{path}: 'district: <kennung>' erwartet, z. B. 'district: kreis-mettmann'"
-            )
-        district = str(data.get("district", "")).strip()
-        if district:
-            return district
-    return FALLBACK_DISTRICT
+    configured = config_value("district")
+    if configured is None:
+        return FALLBACK_DISTRICT
+    if not isinstance(configured, str):
+        raise InputFileError(
+            f"{config_file()}: 'district: <kennung>' erwartet, z. B. 'district: kreis-mettmann'"
+        )
+    return configured.strip() or FALLBACK_DISTRICT
 
 
 def known_districts(rules_dir: Path | None = None) -> frozenset[str]:

@@ -13,8 +13,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-import seiteneinsteiger.store as store_module
+import seiteneinsteiger.store.netfs as netfs_module
 from seiteneinsteiger.cli.main import app
+from seiteneinsteiger.fsutil import os_user
 from seiteneinsteiger.store import CaseStore
 
 AMAL = "intakes/amal-haddad.yaml"
@@ -115,7 +116,7 @@ def test_add_the_same_file_twice_does_not_duplicate_the_child(
     runner: CliRunner, tmp_path: Path
 ) -> None:
     path = _new_intake(tmp_path)
-    _add(runner, path)
+    _add(runner, "--no-write-back", path)  # a copy without the id, e.g. from a colleague
     result = runner.invoke(app, ["case", "add", str(path)])
     assert result.exit_code == 1
     assert "dasselbe Kind (Name und Geburtsdatum) ist schon als Fall NRW-2025-0001" in (
@@ -402,7 +403,7 @@ def test_stats(runner: CliRunner, examples: Path) -> None:
     assert text.stdout.splitlines()[0] == (
         f"Fälle im Register: 17 (Stand {dt.date.today():%d.%m.%Y})"
     )
-    assert "  aufgenommen          aufgenommen (Schule hat bestätigt)" in text.stdout
+    assert "  aufgenommen           aufgenommen (Schule hat bestätigt)" in text.stdout
     for name in ("Haddad", "Amal", "Petrova"):
         assert name not in text.stdout and name not in result.stdout
 
@@ -417,11 +418,12 @@ def test_stats_of_an_empty_register(runner: CliRunner) -> None:
 # the register itself
 
 
+@pytest.mark.sqlite_only
 def test_register_on_a_network_share_is_refused(
     runner: CliRunner, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     home = os.environ["SEITENEINSTEIGER_HOME"]
-    monkeypatch.setattr(store_module, "read_mounts", lambda: [("/", "ext4"), (home, "cifs")])
+    monkeypatch.setattr(netfs_module, "read_mounts", lambda: [("/", "ext4"), (home, "cifs")])
     result = runner.invoke(app, ["case", "list"])
     assert result.exit_code == 1
     assert "liegt auf einem Netzlaufwerk (cifs)" in result.stderr
@@ -429,6 +431,7 @@ def test_register_on_a_network_share_is_refused(
     assert not (Path(home) / "cases.sqlite3").exists()
 
 
+@pytest.mark.sqlite_only
 def test_register_file_is_private(runner: CliRunner, examples: Path) -> None:
     _add(runner, examples / AMAL)
     path = Path(os.environ["SEITENEINSTEIGER_HOME"]) / "cases.sqlite3"
@@ -442,7 +445,8 @@ def test_case_help_is_german_and_light() -> None:
         "from seiteneinsteiger.cli.main import app\n"
         "try:\n    app()\nexcept SystemExit:\n    pass\n"
         "print(sorted(m for m in sys.modules if m.startswith(('seiteneinsteiger.store', "
-        "'sqlite3', 'openpyxl', 'seiteneinsteiger.rules', 'rich.table'))), file=sys.stderr)\n"
+        "'sqlite3', 'sqlalchemy', 'alembic', 'psycopg', 'openpyxl', 'seiteneinsteiger.rules', "
+        "'rich.table'))), file=sys.stderr)\n"
     )
     done = subprocess.run(
         [sys.executable, "-c", probe],
@@ -461,6 +465,7 @@ def test_case_help_is_german_and_light() -> None:
 # backup
 
 
+@pytest.mark.sqlite_only
 def test_backup_is_a_complete_private_register_that_opens_again(
     runner: CliRunner, examples: Path, tmp_path: Path
 ) -> None:
@@ -482,3 +487,47 @@ def test_backup_is_a_complete_private_register_that_opens_again(
     assert runner.invoke(app, ["case", "backup", "-o", str(target), "--force"]).exit_code == 0
     with CaseStore.open() as register:
         assert [e.action for e in register.audit_entries() if e.case_id is None][-1] == "gesichert"
+
+
+# ---------------------------------------------------------------------------------------------
+# allocation tracking: who, which school, new statuses; reads in the audit log
+
+
+def test_status_with_school_number_and_the_new_statuses(runner: CliRunner, examples: Path) -> None:
+    _add(runner, examples / AMAL)
+    sent = runner.invoke(
+        app,
+        ["case", "status", "ME-2025-0142", "an-schulamt-gemeldet", "--school", "166452"],
+    )
+    assert sent.exit_code == 0, sent.output
+    assert "beraten → an_schulamt_gemeldet (an das Schulamt gemeldet)" in sent.stdout
+    withdrawn = runner.invoke(app, ["case", "status", "ME-2025-0142", "zurückgezogen"])
+    assert "→ zurueckgezogen (zurückgezogen)" in withdrawn.stdout
+    shown = json.loads(runner.invoke(app, ["case", "show", "ME-2025-0142", "-f", "json"]).stdout)
+    events = shown["history"]
+    assert [(e["status"], e["school_number"]) for e in events] == [
+        ("beraten", None),
+        ("an_schulamt_gemeldet", "166452"),
+        ("zurueckgezogen", None),
+    ]
+    assert {e["recorded_by"] for e in events} == {os_user()}
+    assert shown["waiting_days"] == _days_since("2025-09-15")  # the wait ended today
+    text = runner.invoke(app, ["case", "show", "ME-2025-0142"]).stdout
+    assert "an das Schulamt gemeldet  (Schule 166452)" in text
+    bad = runner.invoke(app, ["case", "status", "ME-2025-0142", "aufgenommen", "--school", "1664"])
+    assert bad.exit_code == 2
+    assert "Fehler: --school: '1664' ist keine Schulnummer" in bad.stderr
+
+
+def test_reading_names_is_in_the_audit_log(runner: CliRunner, examples: Path) -> None:
+    _add(runner, examples / AMAL, examples / "intakes" / "hawre-aziz.yaml")
+    runner.invoke(app, ["case", "list"])
+    runner.invoke(app, ["case", "list", "--format", "json"])
+    runner.invoke(app, ["case", "show", "UN-2025-0089"])
+    with CaseStore.open() as store:
+        entries = [(e.action, e.case_id, e.detail, e.os_user) for e in store.audit_entries()]
+    assert entries[-3:] == [
+        ("aufgelistet", None, "2 Fälle, mit Namen", os_user()),
+        ("aufgelistet", None, "2 Fälle, ohne Namen", os_user()),
+        ("angesehen", "UN-2025-0089", None, os_user()),
+    ]

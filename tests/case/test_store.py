@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import sqlite3
 import stat
 import subprocess
 import sys
@@ -15,12 +14,13 @@ from typing import Any
 
 import pytest
 
-import seiteneinsteiger.store as store_module
+import seiteneinsteiger.store.netfs as netfs_module
+import seiteneinsteiger.store.register as register_module
 from seiteneinsteiger.errors import UsageError
 from seiteneinsteiger.fsutil import data_dir
 from seiteneinsteiger.models.intake import Intake
 from seiteneinsteiger.store import (
-    SCHEMA_VERSION,
+    HEAD_REVISION,
     AuditAction,
     CaseExistsError,
     CaseNotFoundError,
@@ -33,6 +33,8 @@ from seiteneinsteiger.store import (
     parse_status,
     waiting_days,
 )
+
+from .conftest import Target, rows
 
 TODAY = dt.date(2026, 11, 23)
 MakeIntake = Callable[..., Intake]
@@ -71,25 +73,23 @@ def db_path(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def store(db_path: Path) -> Iterator[CaseStore]:
-    with CaseStore.open(db_path) as opened:
+def store(target: Target) -> Iterator[CaseStore]:
+    with CaseStore.open(target) as opened:
         yield opened
-
-
-def _rows(path: Path, query: str) -> list[tuple[object, ...]]:
-    with sqlite3.connect(path) as conn:
-        return conn.execute(query).fetchall()
 
 
 # ---------------------------------------------------------------------------------------------
 # Schema and connection
 
 
-def test_new_register_has_current_schema_and_pragmas(store: CaseStore, db_path: Path) -> None:
-    assert store.schema_version == SCHEMA_VERSION == 1
-    tables = {row[0] for row in _rows(db_path, "SELECT name FROM sqlite_master WHERE type='table'")}
-    assert {"cases", "status_events", "audit", "case_id_counters"} <= tables
-    conn = store._conn
+@pytest.mark.sqlite_only
+def test_new_register_has_current_schema_and_pragmas(store: CaseStore, target: Path) -> None:
+    assert store.schema_version == HEAD_REVISION
+    tables = {row[0] for row in rows(target, "SELECT name FROM sqlite_master WHERE type='table'")}
+    assert {"cases", "status_events", "audit", "case_id_counters", "alembic_version"} <= tables
+    assert rows(target, "PRAGMA user_version") == [(2,)]  # the first release refuses it
+    conn = store._conn.connection.driver_connection
+    assert conn is not None
     assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert conn.execute("PRAGMA synchronous").fetchone()[0] == 1  # NORMAL
     assert conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
@@ -97,51 +97,24 @@ def test_new_register_has_current_schema_and_pragmas(store: CaseStore, db_path: 
     assert conn.execute("PRAGMA secure_delete").fetchone()[0] == 1
 
 
-def test_reopening_keeps_the_data(db_path: Path, make_intake: MakeIntake) -> None:
-    with CaseStore.open(db_path) as first:
+def test_reopening_keeps_the_data(target: Target, make_intake: MakeIntake) -> None:
+    with CaseStore.open(target) as first:
         first.add(make_intake(case_id="ME-2025-0142"), today=TODAY)
-    with CaseStore.open(db_path) as second:
-        assert second.schema_version == SCHEMA_VERSION
+    with CaseStore.open(target) as second:
+        assert second.schema_version == HEAD_REVISION
         assert [c.case_id for c in second.list_cases(today=TODAY)] == ["ME-2025-0142"]
 
 
-def test_a_failing_migration_changes_nothing(
-    db_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    CaseStore.open(db_path).close()
-    broken = (
-        "CREATE TABLE half_done (x INTEGER)",
-        "CREATE TABLE cases (x INTEGER)",  # fails: the table exists
-    )
-    monkeypatch.setattr(store_module, "MIGRATIONS", (*store_module.MIGRATIONS, broken))
-    monkeypatch.setattr(store_module, "SCHEMA_VERSION", 2)
-    with pytest.raises(CaseStoreError, match="Datenbankfehler"):
-        CaseStore.open(db_path)
-    assert _rows(db_path, "PRAGMA user_version") == [(1,)]
-    assert _rows(db_path, "SELECT name FROM sqlite_master WHERE name = 'half_done'") == []
-
-
-def test_a_new_migration_runs_once(db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    CaseStore.open(db_path).close()
-    step = ("ALTER TABLE cases ADD COLUMN school_number TEXT",)
-    monkeypatch.setattr(store_module, "MIGRATIONS", (*store_module.MIGRATIONS, step))
-    monkeypatch.setattr(store_module, "SCHEMA_VERSION", 2)
-    CaseStore.open(db_path).close()
-    CaseStore.open(db_path).close()  # a second run must not add the column again
-    assert _rows(db_path, "PRAGMA user_version") == [(2,)]
-    columns = [row[1] for row in _rows(db_path, "PRAGMA table_info(cases)")]
-    assert columns.count("school_number") == 1
-
-
-def test_a_register_from_a_newer_version_is_refused(db_path: Path) -> None:
-    CaseStore.open(db_path).close()
-    with sqlite3.connect(db_path) as conn:
-        conn.execute("PRAGMA user_version = 7")
+def test_a_register_from_a_newer_version_is_refused(target: Target) -> None:
+    CaseStore.open(target).close()
+    rows(target, "UPDATE alembic_version SET version_num = '0099'")
     with pytest.raises(CaseStoreError, match="neueren Version") as caught:
-        CaseStore.open(db_path)
+        CaseStore.open(target)
+    assert "Schema 0099" in caught.value.message
     assert caught.value.hint == "Bitte seiteneinsteiger aktualisieren."
 
 
+@pytest.mark.sqlite_only
 def test_a_file_that_is_no_database_is_reported(db_path: Path) -> None:
     db_path.parent.mkdir(parents=True)
     db_path.write_bytes(b"Das ist keine Datenbank, sondern ein Brief. " * 200)
@@ -149,7 +122,9 @@ def test_a_file_that_is_no_database_is_reported(db_path: Path) -> None:
         CaseStore.open(db_path)
 
 
-def test_files_are_private(store: CaseStore, db_path: Path, make_intake: MakeIntake) -> None:
+@pytest.mark.sqlite_only
+def test_files_are_private(store: CaseStore, target: Path, make_intake: MakeIntake) -> None:
+    db_path = target
     store.add(make_intake(), today=TODAY)  # writes the WAL and shared-memory files
     for suffix in ("", "-wal", "-shm"):
         path = db_path.with_name(db_path.name + suffix)
@@ -157,6 +132,7 @@ def test_files_are_private(store: CaseStore, db_path: Path, make_intake: MakeInt
         assert stat.S_IMODE(path.stat().st_mode) == 0o600, suffix
 
 
+@pytest.mark.sqlite_only
 def test_a_loose_mode_is_tightened_on_open(db_path: Path) -> None:
     CaseStore.open(db_path).close()
     db_path.chmod(0o644)
@@ -164,6 +140,7 @@ def test_a_loose_mode_is_tightened_on_open(db_path: Path) -> None:
     assert stat.S_IMODE(db_path.stat().st_mode) == 0o600
 
 
+@pytest.mark.sqlite_only
 def test_default_location_is_the_data_directory() -> None:
     with CaseStore.open() as opened:
         assert opened.path == data_dir() / "cases.sqlite3"
@@ -173,30 +150,33 @@ def test_default_location_is_the_data_directory() -> None:
 # Network filesystems
 
 
+@pytest.mark.sqlite_only
 @pytest.mark.parametrize("fstype", ["nfs", "nfs4", "cifs", "smb3", "sshfs", "fuse.sshfs"])
 def test_network_share_is_refused(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fstype: str
 ) -> None:
     mounts = [("/", "ext4"), (str(tmp_path), fstype)]
-    monkeypatch.setattr(store_module, "read_mounts", lambda: mounts)
-    target = tmp_path / "kreis" / "cases.sqlite3"
+    monkeypatch.setattr(netfs_module, "read_mounts", lambda: mounts)
+    share = tmp_path / "kreis" / "cases.sqlite3"
     with pytest.raises(CaseStoreError, match=r"Netzlaufwerk") as caught:
-        CaseStore.open(target)
+        CaseStore.open(share)
     assert fstype in caught.value.message
     assert "SEITENEINSTEIGER_HOME" in (caught.value.hint or "")
-    assert not target.exists()  # nothing was created there
+    assert not share.exists()  # nothing was created there
 
 
+@pytest.mark.sqlite_only
 def test_the_deepest_mount_decides(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     local = tmp_path / "lokal"
     mounts = [("/", "ext4"), (str(tmp_path), "nfs"), (str(local), "ext4")]
-    monkeypatch.setattr(store_module, "read_mounts", lambda: mounts)
+    monkeypatch.setattr(netfs_module, "read_mounts", lambda: mounts)
     assert network_filesystem(local / "x") is None
     assert network_filesystem(tmp_path / "y") == "nfs"
     # a sibling whose name merely starts like the mount point is not below it
     assert network_filesystem(Path(str(local) + "2")) == "nfs"
 
 
+@pytest.mark.sqlite_only
 def test_mount_points_with_spaces_are_decoded(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -204,12 +184,14 @@ def test_mount_points_with_spaces_are_decoded(
     escaped = str(share).replace(" ", "\\040")
     proc_mounts = f"/dev/sda1 / ext4 rw 0 0\n//srv/ki {escaped} cifs rw 0 0\n"
     monkeypatch.setattr(Path, "read_text", lambda self, **kw: proc_mounts)
-    assert store_module.read_mounts()[-1] == (str(share), "cifs")
+    assert netfs_module.read_mounts()[-1] == (str(share), "cifs")
 
 
+@pytest.mark.sqlite_only
 def test_local_disk_is_accepted() -> None:
     # the real /proc/mounts of the test machine: the temporary directory is local
     with CaseStore.open() as opened:
+        assert opened.path is not None
         assert network_filesystem(opened.path) is None
 
 
@@ -276,11 +258,10 @@ def test_explicit_ids_are_never_handed_out_again(store: CaseStore, make_intake: 
 
 
 def test_assigned_ids_skip_a_taken_number(
-    store: CaseStore, make_intake: MakeIntake, db_path: Path
+    store: CaseStore, make_intake: MakeIntake, target: Target
 ) -> None:
     store.add(make_intake(case_id="ME-2025-0001", district="kreis-mettmann"), today=TODAY)
-    with sqlite3.connect(db_path) as conn:  # a counter that lags behind (older data)
-        conn.execute("DELETE FROM case_id_counters")
+    rows(target, "DELETE FROM case_id_counters")  # a counter that lags behind (older data)
     new = make_intake(given_names="Omar", district="kreis-mettmann")
     assert store.add(new, today=TODAY).case_id == "ME-2025-0002"
 
@@ -292,11 +273,12 @@ CONCURRENT_ADDER = textwrap.dedent(
     from seiteneinsteiger.models.intake import Intake
     from seiteneinsteiger.store import CaseStore
 
-    path, worker, count = Path(sys.argv[1]), sys.argv[2], int(sys.argv[3])
+    where, worker, count = sys.argv[1], sys.argv[2], int(sys.argv[3])
+    target = where if "://" in where else Path(where)
     start = float(sys.argv[4])
     time.sleep(max(0.0, start - time.time()))
     ids = []
-    with CaseStore.open(path) as store:
+    with CaseStore.open(target) as store:
         for number in range(count):
             intake = Intake.model_validate({
                 "format": "seiteneinsteiger/intake@1", "intake_date": "2025-09-15",
@@ -310,26 +292,26 @@ CONCURRENT_ADDER = textwrap.dedent(
 )
 
 
-def test_two_processes_adding_at_once_get_distinct_ids(db_path: Path) -> None:
+def test_three_processes_adding_at_once_get_distinct_ids(target: Target) -> None:
     import time
 
-    start = time.time() + 1.0  # both begin at the same moment, on a register not yet created
+    start = time.time() + 1.5  # all begin at the same moment, on a register not yet created
     workers = [
         subprocess.Popen(
-            [sys.executable, "-c", CONCURRENT_ADDER, str(db_path), name, "40", str(start)],
+            [sys.executable, "-c", CONCURRENT_ADDER, str(target), name, "30", str(start)],
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
         )
-        for name in ("a", "b")
+        for name in ("a", "b", "c")
     ]
     results = [worker.communicate(timeout=120) for worker in workers]
-    assert [worker.returncode for worker in workers] == [0, 0], [err for _, err in results]
+    assert [worker.returncode for worker in workers] == [0, 0, 0], [err for _, err in results]
     ids = [case_id for out, _ in results for case_id in json.loads(out)]
-    assert len(ids) == len(set(ids)) == 80
-    assert sorted(ids) == [f"ME-2025-{n:04d}" for n in range(1, 81)]
-    assert _rows(db_path, "SELECT count(*) FROM cases") == [(80,)]
-    assert _rows(db_path, "SELECT last FROM case_id_counters") == [(80,)]
+    assert len(ids) == len(set(ids)) == 90
+    assert sorted(ids) == [f"ME-2025-{n:04d}" for n in range(1, 91)]
+    assert rows(target, "SELECT count(*) FROM cases") == [(90,)]
+    assert rows(target, "SELECT last FROM case_id_counters") == [(90,)]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -398,31 +380,42 @@ def test_the_same_child_without_case_id_is_not_added_twice(
     assert store.add(make_intake(given_names="Omar"), today=TODAY).case_id == "NRW-2025-0001"
 
 
+FAILING_TRIGGER = {
+    "sqlite": [
+        "CREATE TRIGGER fail_event BEFORE INSERT ON status_events "
+        "BEGIN SELECT RAISE(ABORT, 'simulated failure'); END"
+    ],
+    "postgresql": [
+        "CREATE FUNCTION fail_event() RETURNS trigger LANGUAGE plpgsql AS "
+        "$$ BEGIN RAISE EXCEPTION 'simulated failure'; END $$",
+        "CREATE TRIGGER fail_event BEFORE INSERT ON status_events "
+        "FOR EACH ROW EXECUTE FUNCTION fail_event()",
+    ],
+}
+
+
 def test_a_failing_sql_step_leaves_nothing_behind(
-    store: CaseStore, make_intake: MakeIntake, db_path: Path
+    store: CaseStore, make_intake: MakeIntake, target: Target, backend: str
 ) -> None:
-    with sqlite3.connect(db_path) as conn:
-        conn.execute(
-            "CREATE TRIGGER fail_event BEFORE INSERT ON status_events "
-            "BEGIN SELECT RAISE(ABORT, 'simulated failure'); END"
-        )
+    for statement in FAILING_TRIGGER[backend]:
+        rows(target, statement)
     with pytest.raises(CaseStoreError, match="simulated failure"):
         store.add(make_intake(district="kreis-mettmann"), today=TODAY)
     for table in ("cases", "status_events", "audit", "case_id_counters"):
-        assert _rows(db_path, f"SELECT count(*) FROM {table}") == [(0,)], table
+        assert rows(target, f"SELECT count(*) FROM {table}") == [(0,)], table
 
 
 def test_an_exception_mid_transaction_leaves_nothing_behind(
-    store: CaseStore, make_intake: MakeIntake, db_path: Path, monkeypatch: pytest.MonkeyPatch
+    store: CaseStore, make_intake: MakeIntake, target: Target, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     def explode(*args: object) -> None:
         raise RuntimeError("power cut")
 
-    monkeypatch.setattr(store_module, "_audit", explode)  # after the case and its first event
+    monkeypatch.setattr(register_module, "_audit", explode)  # after the case and its first event
     with pytest.raises(RuntimeError):
         store.add(make_intake(district="kreis-mettmann"), today=TODAY)
     for table in ("cases", "status_events", "audit", "case_id_counters"):
-        assert _rows(db_path, f"SELECT count(*) FROM {table}") == [(0,)], table
+        assert rows(target, f"SELECT count(*) FROM {table}") == [(0,)], table
     monkeypatch.undo()
     # the connection is usable again, and the counter was not used up
     assert store.add(make_intake(district="kreis-mettmann"), today=TODAY).case_id == "ME-2025-0001"
@@ -535,16 +528,18 @@ def test_waiting_days_rules() -> None:
 # Deletion and audit
 
 
+@pytest.mark.sqlite_only
 def test_delete_removes_the_content_from_disk(
-    store: CaseStore, make_intake: MakeIntake, db_path: Path
+    store: CaseStore, make_intake: MakeIntake, target: Path
 ) -> None:
+    db_path = target
     marker = "Zzyzxunverwechselbar"
     store.add(make_intake(case_id="ME-2025-0142", family_name=marker), today=TODAY)
     store.add(make_intake(case_id="ME-2025-0143", given_names="Omar"), today=TODAY)
     store.set_status("ME-2025-0142", PlacementStatus.vorgeschlagen, note=marker, today=TODAY)
-    store.delete("ME-2025-0142")
+    assert store.delete("ME-2025-0142").scrub.complete
     assert [c.case_id for c in store.list_cases(today=TODAY)] == ["ME-2025-0143"]
-    assert _rows(db_path, "SELECT count(*) FROM status_events WHERE case_id='ME-2025-0142'") == [
+    assert rows(db_path, "SELECT count(*) FROM status_events WHERE case_id='ME-2025-0142'") == [
         (0,)
     ]
     for suffix in ("", "-wal"):
@@ -553,9 +548,11 @@ def test_delete_removes_the_content_from_disk(
         assert marker.encode() not in raw, f"content left in {path.name}"
 
 
+@pytest.mark.sqlite_only
 def test_a_corrected_intake_leaves_no_old_version_on_disk(
-    store: CaseStore, make_intake: MakeIntake, db_path: Path
+    store: CaseStore, make_intake: MakeIntake, target: Path
 ) -> None:
+    db_path = target
     wrong = "Zzyzxfalschgeschrieben"
     store.add(make_intake(case_id="ME-2025-0142", family_name=wrong), today=TODAY)
     store.add(make_intake(case_id="ME-2025-0142"), replace=True, today=TODAY)
@@ -578,22 +575,22 @@ def test_delete_leaves_a_tombstone_without_content(
 
 
 def test_audit_never_holds_field_values(
-    store: CaseStore, make_intake: MakeIntake, db_path: Path
+    store: CaseStore, make_intake: MakeIntake, target: Target
 ) -> None:
     store.add(make_intake(case_id="ME-2025-0142"), source="amal-haddad.yaml", today=TODAY)
     store.set_status("ME-2025-0142", PlacementStatus.abgelehnt, note="Haddad: kein Platz")
     store.get("ME-2025-0142")
     store.log("ME-2025-0142", AuditAction.exported)
     store.delete("ME-2025-0142")
-    rows = _rows(db_path, "SELECT * FROM audit")
-    assert [row[3] for row in rows] == [
+    logged = rows(target, "SELECT * FROM audit ORDER BY id")
+    assert [row[3] for row in logged] == [
         "angelegt",
         "status",
         "angesehen",
         "exportiert",
         "gelöscht",
     ]
-    dumped = json.dumps(rows, ensure_ascii=False)
+    dumped = json.dumps(logged, ensure_ascii=False)
     for value in ("Haddad", "Amal", "2013-02-11", "amal-haddad", "abgelehnt"):
         assert value not in dumped
 

@@ -11,7 +11,8 @@ import pytest
 from typer.testing import CliRunner
 
 from seiteneinsteiger.cli.main import app
-from seiteneinsteiger.districts import config_file, known_districts
+from seiteneinsteiger.config import config_file
+from seiteneinsteiger.districts import known_districts
 
 REPO = Path(__file__).resolve().parents[2]
 AMAL = REPO / "examples" / "intakes" / "amal-haddad.yaml"

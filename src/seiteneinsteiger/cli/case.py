@@ -22,7 +22,8 @@ from seiteneinsteiger.cli.output import (
 from seiteneinsteiger.errors import ExitCode, Problem, UsageError
 
 if TYPE_CHECKING:
-    from seiteneinsteiger.store import CaseRecord, CaseStats, CaseSummary
+    from seiteneinsteiger.intake_io import LoadedIntake
+    from seiteneinsteiger.store import CaseRecord, CaseStats, CaseStore, CaseSummary, ScrubOutcome
 
 app = typer.Typer(
     name="case",
@@ -55,6 +56,55 @@ def _days(days: int | None) -> str:
     return "–" if days is None else str(days)
 
 
+def _open() -> CaseStore:
+    """The configured register, with a note when opening changed something the user should know."""
+    from seiteneinsteiger.store import HEAD_REVISION, CaseStore
+
+    store = CaseStore.open()
+    if store.migrated_from is not None:
+        before = "" if store.location.path is None else " (vorher eine Sicherung daneben)"
+        err(
+            f"Hinweis: Fallregister auf Schema {HEAD_REVISION} aktualisiert{before}.",
+            fg="yellow",
+        )
+    if store.scrub_pending:
+        err(
+            "Hinweis: Gelöschte Fälle sind noch nicht überschrieben, weil ein anderes Programm "
+            "das Register offen hat; das geschieht beim nächsten Öffnen.",
+            fg="yellow",
+        )
+    return store
+
+
+def _config_int(key: str, option: str, default: int, *, minimum: int) -> int:
+    """A whole number from config.yaml (``key``), else ``default``."""
+    from seiteneinsteiger.config import config_file, config_value
+
+    value = config_value(key)
+    if value is None:
+        return default
+    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+        raise UsageError(
+            f"{config_file()}: {key}: ganze Zahl ab {minimum} erwartet, nicht '{value}'",
+            hint=f"Oder auf der Kommandozeile {option} angeben.",
+        )
+    return value
+
+
+def _scrub_failed(what: str, outcome: ScrubOutcome) -> None:
+    """Deleted from the register, but not yet off the disk: say so, exit 1."""
+    err(
+        f"Fehler: {what} aus dem Register gelöscht, aber noch nicht überschrieben: "
+        f"{outcome.reason}.",
+        fg="red",
+    )
+    err(
+        "Hinweis: Das andere Programm schließen; seiteneinsteiger überschreibt den Rest beim "
+        "nächsten Öffnen des Registers von selbst (auch mit 'seiteneinsteiger case list')."
+    )
+    raise typer.Exit(ExitCode.INPUT)
+
+
 # ---------------------------------------------------------------------------------------------
 # case add
 
@@ -81,69 +131,49 @@ def add(
     replace: Annotated[
         bool, typer.Option("--replace", help="Vorhandene Fälle mit gleicher Fallnummer ersetzen.")
     ] = False,
+    write_back: Annotated[
+        bool,
+        typer.Option(
+            "--write-back/--no-write-back",
+            help="Eine vergebene Fallnummer in die Intake-Datei eintragen (Standard).",
+        ),
+    ] = True,
     fmt: FormatOption = OutputFormat.text,
 ) -> None:
     """Intakes prüfen und als Fälle ins Register aufnehmen.
 
     Ungültige Intakes werden wie bei 'intake validate' gemeldet und nicht gespeichert, die
-    übrigen schon. Ohne case_id vergibt das Register eine Fallnummer (z. B. ME-2025-0007).
-    Neue Fälle beginnen mit dem Status 'beraten' am Beratungsdatum.
+    übrigen schon. Ohne case_id vergibt das Register eine Fallnummer (z. B. ME-2025-0007) und
+    trägt sie als Zeile 'case_id: …' in die Datei ein (Kommentare bleiben; in .jsonl-Dateien nur
+    die Zeilen der neuen Fälle). Neue Fälle beginnen mit dem Status 'beraten' am Beratungsdatum.
     Exit-Code 0, wenn alle gespeichert wurden, sonst 1.
 
     Beispiel: seiteneinsteiger case add examples/intakes/amal-haddad.yaml
     """
     from seiteneinsteiger.districts import check_district_option, known_districts
     from seiteneinsteiger.intake_io import load_intakes
-    from seiteneinsteiger.store import CaseExistsError, CaseStore, check_district
 
     known = known_districts()
     if district is not None:
+        from seiteneinsteiger.store.ids import check_district
+
         check_district_option(check_district(district), known)
+    results = list(load_intakes(paths, districts=known))
+    if not results:
+        err("Keine Intake-Dateien gefunden (.yaml, .yml, .json, .jsonl).")
+        raise typer.Exit(ExitCode.INPUT)
     stored: list[dict[str, Any]] = []
     failed: list[dict[str, Any]] = []
-    with CaseStore.open() as store:
-        results = list(load_intakes(paths, districts=known))
-        if not results:
-            err("Keine Intake-Dateien gefunden (.yaml, .yml, .json, .jsonl).")
-            raise typer.Exit(ExitCode.INPUT)
+    assigned: dict[str, dict[int | None, str]] = {}
+    with _open() as store:
         for result in results:
-            problems = list(result.problems)
-            if result.ok and result.intake is not None:
-                try:
-                    added = store.add(
-                        result.intake, source=result.label, district=district, replace=replace
-                    )
-                except CaseExistsError as exc:
-                    problems.append(
-                        Problem(
-                            file=result.source,
-                            line=result.line,
-                            field="case_id",
-                            message=f"{exc.message}. {exc.hint}" if exc.hint else exc.message,
-                        )
-                    )
-                else:
-                    stored.append(
-                        {
-                            "case_id": added.case_id,
-                            "source": result.source,
-                            "line": result.line,
-                            "action": "ersetzt" if added.replaced else "angelegt",
-                            "status": added.status.value,
-                            "warnings": [problem_json(p) for p in problems],
-                        }
-                    )
-            if fmt is OutputFormat.text:
-                for problem in problems:
-                    show_problem(problem, to_err=True)
-            if any(problem.is_error for problem in problems):
-                failed.append(
-                    {
-                        "source": result.source,
-                        "line": result.line,
-                        "problems": [problem_json(p) for p in problems],
-                    }
-                )
+            item, problems = _add_one(store, result, district, replace)
+            if item is not None:
+                stored.append(item)
+                if item.pop("assigned") and write_back:
+                    assigned.setdefault(result.source, {})[result.line] = item["case_id"]
+            _report(result, problems, failed, fmt)
+    updated = _write_back(assigned, stored, fmt)
     if fmt is OutputFormat.json:
         emit_json({"stored": stored, "failed": failed})
     else:
@@ -152,8 +182,101 @@ def add(
             label = f"{item['source']}:{item['line']}" if item["line"] else item["source"]
             out(f"{item['case_id']:<{width}}  {item['action']:<8}  {label}")
         _add_summary(len(stored), len(failed))
+        if updated:
+            noun = "Datei" if updated == 1 else "Dateien"
+            err(f"Fallnummer in {updated} {noun} eingetragen.")
     if failed:
         raise typer.Exit(ExitCode.INPUT)
+
+
+def _add_one(
+    store: CaseStore, result: LoadedIntake, district: str | None, replace: bool
+) -> tuple[dict[str, Any] | None, list[Problem]]:
+    """Store one loaded intake; the stored item (or None) and the problems to report."""
+    from seiteneinsteiger.store import CaseExistsError
+
+    problems = list(result.problems)
+    if not result.ok or result.intake is None:
+        return None, problems
+    try:
+        added = store.add(result.intake, source=result.label, district=district, replace=replace)
+    except CaseExistsError as exc:
+        message = f"{exc.message}. {exc.hint}" if exc.hint else exc.message
+        problems.append(
+            Problem(file=result.source, line=result.line, field="case_id", message=message)
+        )
+        return None, problems
+    if added.scrub is not None and not added.scrub.complete:
+        problems.append(
+            Problem(
+                file=result.source,
+                line=result.line,
+                severity="warning",
+                message="die alte Fassung ist noch nicht überschrieben: "
+                f"{added.scrub.reason}; das geschieht beim nächsten Öffnen des Registers",
+            )
+        )
+    item = {
+        "case_id": added.case_id,
+        "source": result.source,
+        "line": result.line,
+        "action": "ersetzt" if added.replaced else "angelegt",
+        "status": added.status.value,
+        "assigned": added.assigned,
+        "file_updated": False,
+        "warnings": [problem_json(p) for p in problems],
+    }
+    return item, problems
+
+
+def _report(
+    result: LoadedIntake, problems: list[Problem], failed: list[dict[str, Any]], fmt: OutputFormat
+) -> None:
+    if fmt is OutputFormat.text:
+        for problem in problems:
+            show_problem(problem, to_err=True)
+    if any(problem.is_error for problem in problems):
+        failed.append(
+            {
+                "source": result.source,
+                "line": result.line,
+                "problems": [problem_json(p) for p in problems],
+            }
+        )
+
+
+def _write_back(
+    assigned: dict[str, dict[int | None, str]], stored: list[dict[str, Any]], fmt: OutputFormat
+) -> int:
+    """Enter assigned case ids into their files; a file that cannot take them gets a warning."""
+    from seiteneinsteiger.intake_case_id import WriteBackError, write_case_ids
+
+    updated = 0
+    for source, ids in assigned.items():
+        items = [item for item in stored if item["source"] == source and item["line"] in ids]
+        try:
+            write_case_ids(Path(source), ids)
+        except WriteBackError as exc:
+            for number, case_id in ids.items():
+                problem = Problem(
+                    file=source,
+                    line=number,
+                    field="case_id",
+                    severity="warning",
+                    message=f"Fall {case_id} ist gespeichert, aber die Fallnummer konnte nicht in "
+                    f"die Datei eingetragen werden ({exc.message}). Bitte 'case_id: {case_id}' "
+                    "von Hand eintragen.",
+                )
+                if fmt is OutputFormat.text:
+                    show_problem(problem, to_err=True)
+                for item in items:
+                    if item["line"] == number:
+                        item["warnings"].append(problem_json(problem))
+            continue
+        updated += 1
+        for item in items:
+            item["file_updated"] = True
+    return updated
 
 
 def _add_summary(stored: int, failed: int) -> None:
@@ -188,14 +311,16 @@ def list_(
     """Fälle auflisten: Fallnummer, Beratungsdatum, Status, Wartetage, Kreis, Name.
 
     Wartetage zählen ab der Beratung bis zum Schulplatz (zugewiesen/aufgenommen) oder bis heute;
-    die älteste Beratung steht oben. Die JSON-Ausgabe enthält Namen nur mit --with-names.
+    die älteste Beratung steht oben. Die JSON-Ausgabe enthält Namen nur mit --with-names. Das
+    Protokoll vermerkt jede Liste mit Namen (Anzahl, nie Inhalte).
     """
-    from seiteneinsteiger.store import CaseStore, parse_status
+    from seiteneinsteiger.store.status import parse_status
 
     wanted = parse_status(status) if status is not None else None
     today = dt.date.today()
-    with CaseStore.open() as store:
-        cases = store.list_cases(status=wanted, district=district, today=today)
+    names = with_names or fmt is OutputFormat.text
+    with _open() as store:
+        cases = store.list_cases(status=wanted, district=district, today=today, names=names)
     if fmt is OutputFormat.json:
         emit_json(
             {
@@ -265,10 +390,9 @@ def show(
     Die YAML-Ausgabe ist eine gültige Intake-Datei; der Statusverlauf steht als Kommentar am Ende.
     """
     from seiteneinsteiger.intake_yaml import intake_to_yaml
-    from seiteneinsteiger.store import CaseStore
 
     today = dt.date.today()
-    with CaseStore.open() as store:
+    with _open() as store:
         record = store.get(case_id, today=today)
     if fmt is ShowFormat.json:
         emit_json(_record_json(record, today))
@@ -295,7 +419,9 @@ def _record_json(record: CaseRecord, today: dt.date) -> dict[str, Any]:
                 "status": event.status.value,
                 "status_label": event.label,
                 "note": event.note,
+                "school_number": event.school_number,
                 "recorded_at": event.recorded_at,
+                "recorded_by": event.actor,
             }
             for event in record.history
         ],
@@ -309,6 +435,8 @@ def _history_comment(record: CaseRecord) -> str:
     ]
     for event in record.history:
         line = f"#   {_de(event.at)}  {event.status.value:<19}  {event.label}"
+        if event.school_number:
+            line += f"  (Schule {event.school_number})"
         if event.note:
             line += "  – " + " ".join(event.note.split())
         lines.append(line)
@@ -334,14 +462,14 @@ def export(
     """
     from seiteneinsteiger.fsutil import atomic_write
     from seiteneinsteiger.intake_yaml import intake_to_yaml
-    from seiteneinsteiger.store import AuditAction, CaseStore
+    from seiteneinsteiger.store import AuditAction
 
     if output.suffix.lower() not in {".yaml", ".yml"}:
         raise UsageError(
             f"-o: {output} muss auf .yaml oder .yml enden",
             hint="Das Register schreibt Intakes als YAML (intake@1).",
         )
-    with CaseStore.open() as store:
+    with _open() as store:
         record = store.get(case_id, audit=None)
         with atomic_write(output, force=force) as handle:
             handle.write(intake_to_yaml(record.intake).encode("utf-8"))
@@ -361,15 +489,21 @@ def status(
         str,
         typer.Argument(
             metavar="STATUS",
-            help="wartet_auf_beratung, beraten, vorgeschlagen, abgelehnt, zugewiesen, "
-            "aufgenommen, nicht_erschienen oder verzogen.",
+            help="wartet_auf_beratung, beraten, vorgeschlagen, an_schulamt_gemeldet, abgelehnt, "
+            "zugewiesen, aufgenommen, nicht_erschienen, verzogen oder zurueckgezogen.",
             show_default=False,
         ),
     ],
     note: Annotated[
         str | None,
+        typer.Option("--note", help="Kurze Notiz, z. B. Ablehnungsgrund.", show_default=False),
+    ] = None,
+    school: Annotated[
+        str | None,
         typer.Option(
-            "--note", help="Kurze Notiz, z. B. Schule oder Ablehnungsgrund.", show_default=False
+            "--school",
+            help="Schulnummer der Schule (6 Ziffern, NRW-Schuldatei), um die es geht.",
+            show_default=False,
         ),
     ] = None,
     date: Annotated[
@@ -383,14 +517,19 @@ def status(
 ) -> None:
     """Den Stand der Schulplatzvergabe eines Falls ändern.
 
-    Beispiel: seiteneinsteiger case status ME-2025-0142 zugewiesen --date 2025-10-06
+    Jede Änderung wird mit Datum, Zeitpunkt und Benutzerkonto im Statusverlauf geführt.
+
+    Beispiel: seiteneinsteiger case status ME-2025-0142 vorgeschlagen --school 166452
     """
-    from seiteneinsteiger.store import CaseStore, parse_status
+    from seiteneinsteiger.store.status import check_school_number, parse_status
 
     wanted = parse_status(new_status)
     effective = parse_date(date, "--date") if date is not None else None
-    with CaseStore.open() as store:
-        change = store.set_status(case_id, wanted, at=effective, note=note)
+    school_number = check_school_number(school) if school is not None else None
+    with _open() as store:
+        change = store.set_status(
+            case_id, wanted, at=effective, note=note, school_number=school_number
+        )
     out(
         f"{change.case_id}: {change.previous.value} → {change.event.status.value} "
         f"({change.event.label}) am {_de(change.event.at)}"
@@ -405,18 +544,97 @@ def delete(
 ) -> None:
     """Einen Fall mit Intake und Statusverlauf endgültig löschen.
 
-    Im Protokoll bleibt nur ein Eintrag 'gelöscht' mit Fallnummer und Datum, ohne Inhalt.
-    Sicherungskopien des Registers enthalten den Fall weiterhin.
+    Der Inhalt wird auch auf der Festplatte überschrieben; hält ein anderes Programm das
+    Register offen, sagt der Befehl das (Exit-Code 1) und das Überschreiben folgt beim nächsten
+    Öffnen. Im Protokoll bleibt nur ein Eintrag 'gelöscht' mit Fallnummer und Datum, ohne
+    Inhalt. Sicherungskopien des Registers enthalten den Fall weiterhin.
     """
-    from seiteneinsteiger.store import CaseStore
-
-    with CaseStore.open() as store:
+    with _open() as store:
         store.get(case_id, audit=None)  # an unknown case is reported before asking
         if not yes and not _confirm(f"Fall {case_id} mit Intake und Statusverlauf löschen?"):
             err("Abgebrochen, nichts gelöscht.")
             raise typer.Exit(ExitCode.INPUT)
-        store.delete(case_id)
+        deleted = store.delete(case_id)
+    if not deleted.scrub.complete:
+        _scrub_failed(f"Fall {case_id} ist", deleted.scrub)
     err(f"Fall {case_id} gelöscht.", fg="green")
+
+
+# ---------------------------------------------------------------------------------------------
+# case purge
+
+DEFAULT_RETENTION_YEARS = 5
+
+
+@app.command()
+def purge(
+    ctx: typer.Context,
+    years: Annotated[
+        int | None,
+        typer.Option(
+            "--years",
+            min=1,
+            help="Aufbewahrungsfrist in Jahren nach Abschluss (sonst retention_years in "
+            "config.yaml, sonst 5).",
+            show_default=False,
+        ),
+    ] = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Nur zeigen, was gelöscht würde.")
+    ] = False,
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Ohne Rückfrage löschen.")] = False,
+    fmt: FormatOption = OutputFormat.text,
+) -> None:
+    """Abgeschlossene Fälle löschen, deren Aufbewahrungsfrist abgelaufen ist.
+
+    Abgeschlossen ist ein Fall, dessen letzter Status aufgenommen, nicht_erschienen, verzogen
+    oder zurueckgezogen ist; die Frist läuft ab dem Datum dieses Status. Gelöscht wird wie mit
+    'case delete' (auch auf der Festplatte überschrieben); das Protokoll vermerkt nur die Anzahl.
+    """
+    period = years or _config_int("retention_years", "--years", DEFAULT_RETENTION_YEARS, minimum=1)
+    with _open() as store:
+        plan = store.plan_purge(period)
+        if dry_run or not plan.due:
+            _purge_report(plan, deleted=False, fmt=fmt)
+            return
+        question = f"{len(plan.due)} abgeschlossene Fälle endgültig löschen?"
+        if not yes and not _confirm(question):
+            err("Abgebrochen, nichts gelöscht.")
+            raise typer.Exit(ExitCode.INPUT)
+        plan, deleted = store.purge(period)
+    _purge_report(plan, deleted=True, fmt=fmt)
+    if not deleted.scrub.complete:
+        _scrub_failed(f"{len(deleted.case_ids)} Fälle sind", deleted.scrub)
+
+
+def _purge_report(plan: Any, *, deleted: bool, fmt: OutputFormat) -> None:
+    if fmt is OutputFormat.json:
+        emit_json(
+            {
+                "as_of": plan.as_of.isoformat(),
+                "retention_years": plan.years,
+                "closed_on_or_before": plan.cutoff.isoformat(),
+                "deleted": deleted,
+                "count": len(plan.due),
+                "cases": [
+                    {"case_id": case_id, "closed_on": closed.isoformat()}
+                    for case_id, closed in plan.due
+                ],
+            }
+        )
+        return
+    scope = (
+        f"abgeschlossen am {_de(plan.cutoff)} oder früher (Aufbewahrungsfrist {plan.years} Jahre)"
+    )
+    if not plan.due:
+        err(f"Keine Fälle zu löschen: keiner {scope}.")
+        return
+    if not deleted:
+        for case_id, closed in plan.due:
+            out(f"{case_id}  abgeschlossen am {_de(closed)}")
+        err(f"{len(plan.due)} Fälle würden gelöscht: {scope}. Nichts gelöscht (--dry-run).")
+        return
+    err(f"{len(plan.due)} Fälle gelöscht: {scope}.", fg="green")
 
 
 def _confirm(question: str) -> bool:
@@ -438,23 +656,41 @@ def backup(
     output: Annotated[
         Path,
         typer.Option(
-            "--output", "-o", help="Die Sicherungsdatei, die entsteht.", show_default=False
+            "--output",
+            "-o",
+            help="Eine Sicherungsdatei, oder ein Verzeichnis für fortlaufende Sicherungen.",
+            show_default=False,
         ),
     ],
+    keep: Annotated[
+        int | None,
+        typer.Option(
+            "--keep",
+            min=1,
+            help="In einem Verzeichnis: so viele neueste Sicherungen behalten (sonst backup_keep "
+            "in config.yaml, sonst 10).",
+            show_default=False,
+        ),
+    ] = None,
     force: ForceOption = False,
 ) -> None:
     """Das Fallregister sichern: eine vollständige, in sich stimmige Kopie in einer Datei.
 
     Auch während der Arbeit sicher (SQLite-Sicherungsfunktion); die Datei ist nur für Sie lesbar.
-    Zum Zurückspielen die Sicherung bei geschlossenem Programm als cases.sqlite3 in das
-    Datenverzeichnis kopieren. Gelöschte Fälle bleiben in älteren Sicherungen: Sicherungen nach
-    der Aufbewahrungsfrist löschen.
+    Ist -o ein Verzeichnis, entsteht dort seiteneinsteiger-register-JJJJMMTT-HHMMSS.sqlite3, und
+    nur die neuesten Sicherungen bleiben (--keep). Zum Zurückspielen die Sicherung bei
+    geschlossenem Programm als cases.sqlite3 in das Datenverzeichnis kopieren. Gelöschte Fälle
+    bleiben in älteren Sicherungen. Ein PostgreSQL-Register sichert man mit pg_dump.
     """
-    from seiteneinsteiger.store import CaseStore
+    from seiteneinsteiger.store.backup import DEFAULT_KEEP
 
-    with CaseStore.open() as store:
-        count = store.backup(output, force=force)
-    out(f"Sicherung geschrieben: {output} ({count} Fälle)")
+    generations = keep or _config_int("backup_keep", "--keep", DEFAULT_KEEP, minimum=1)
+    with _open() as store:
+        result = store.backup(output, force=force, keep=generations)
+    out(f"Sicherung geschrieben: {result.path} ({result.cases} Fälle)")
+    if result.removed:
+        noun = "ältere Sicherung" if len(result.removed) == 1 else "ältere Sicherungen"
+        err(f"{len(result.removed)} {noun} entfernt, die neuesten {generations} bleiben.")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -468,9 +704,9 @@ def stats(
     fmt: FormatOption = OutputFormat.text,
 ) -> None:
     """Fälle je Status und Wartezeit der Fälle ohne Schulplatz (Median, längste), ohne Namen."""
-    from seiteneinsteiger.store import STATUS_LABELS, CaseStore
+    from seiteneinsteiger.store.status import STATUS_LABELS
 
-    with CaseStore.open() as store:
+    with _open() as store:
         figures = store.stats(district=district)
     if fmt is OutputFormat.json:
         emit_json(_stats_json(figures))

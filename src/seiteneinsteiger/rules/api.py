@@ -14,10 +14,10 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from seiteneinsteiger.config import config_dir as config_dir
+from seiteneinsteiger.config import config_file as config_file
 from seiteneinsteiger.districts import DISTRICT_ENV as DISTRICT_ENV  # re-exported
 from seiteneinsteiger.districts import FALLBACK_DISTRICT as FALLBACK_DISTRICT
-from seiteneinsteiger.districts import config_dir as config_dir
-from seiteneinsteiger.districts import config_file as config_file
 from seiteneinsteiger.districts import default_district as default_district
 from seiteneinsteiger.limits import InputKind
 from seiteneinsteiger.models.intake import Intake

@@ -149,9 +149,11 @@ def _from_file(path: Path, today: dt.date) -> _Case:
 
 def _from_register(case_id: str) -> _Case:
     """The intake stored under ``case_id``; never creates a register that does not exist."""
-    from seiteneinsteiger.store import CaseStore, default_path
+    from seiteneinsteiger.store import CaseStore
+    from seiteneinsteiger.store.location import resolve
 
-    if not default_path().exists():
+    register = resolve()
+    if register.path is not None and not register.path.exists():
         raise InputFileError(
             f"{case_id}: keine solche Datei, und es gibt noch kein Fallregister",
             hint="Den Pfad der Intake-Datei angeben, z. B. examples/intakes/amal-haddad.yaml.",
