@@ -195,8 +195,8 @@ def _fill(store: CaseStore) -> None:
         store.add(_intake(case_id, f"Kind{number}", day), today=TODAY)
         if status is not None and at is not None:
             school = "189601" if status in NEEDS_SCHOOL else None
-            day = dt.date.fromisoformat(at)
-            store.set_status(case_id, status, at=day, school_number=school, today=TODAY)
+            effective = dt.date.fromisoformat(at)
+            store.set_status(case_id, status, at=effective, school_number=school, today=TODAY)
 
 
 def test_purge_deletes_what_is_due_and_logs_the_count_only(store: CaseStore) -> None:

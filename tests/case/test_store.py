@@ -637,8 +637,8 @@ def test_list_filters_and_order(store: CaseStore, make_intake: MakeIntake) -> No
         ),
         today=TODAY,
     )
-    assigned = {"school_number": "121599", "today": TODAY}
-    store.set_status("UN-2025-0031", PlacementStatus.zugewiesen, **assigned)
+    assigned = PlacementStatus.zugewiesen
+    store.set_status("UN-2025-0031", assigned, school_number="121599", today=TODAY)
     assert [c.case_id for c in store.list_cases(today=TODAY)] == ["ME-2025-0142", "UN-2025-0031"]
     unna = store.list_cases(district="kreis-unna", today=TODAY)
     assert [(c.case_id, c.family_name, c.given_names) for c in unna] == [
