@@ -14,6 +14,7 @@ The case's data is read through the register, so the read is in its audit log ("
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -38,6 +39,20 @@ from seiteneinsteiger.store.places import unknown_school_message
 
 #: How the register's recommendation names its source in a proposal.
 SOURCE = "Fallregister"
+
+
+def registered_directory(
+    opener: Callable[[], CaseStore] = CaseStore.open,
+) -> tuple[Directory, DirectoryImport] | None:
+    """The directory imported into the register; None without a register or an import (an
+    SQLite register that does not exist yet is not created for this)."""
+    from seiteneinsteiger.store.location import resolve
+
+    where = resolve()
+    if where.path is not None and not where.path.exists():
+        return None
+    with opener() as store:
+        return store.directory()
 
 
 @dataclass(frozen=True, slots=True)

@@ -114,17 +114,10 @@ def _directory(path: Path | None) -> DirectorySource:
 
 
 def registered_directory() -> tuple[Directory, DirectoryImport] | None:
-    """The directory imported into the register; None without a register or an import (an
-    SQLite register that does not exist yet is not created for this)."""
-    from seiteneinsteiger.store.location import resolve
-
-    where = resolve()
-    if where.path is not None and not where.path.exists():
-        return None
     from seiteneinsteiger.cli.case import open_register
+    from seiteneinsteiger.placement import registered_directory as imported
 
-    with open_register() as store:
-        return store.directory()
+    return imported(open_register)
 
 
 def _districts(path: Path | None) -> dict[str, SchoolDistrict]:
