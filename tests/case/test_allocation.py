@@ -424,3 +424,14 @@ def test_waiting_days_per_step() -> None:
         S.zugewiesen: ((1, 20.0, 20), (1, 63.0, 63)),
         S.aufgenommen: ((1, 10.0, 10), (0, None, None)),
     }
+
+
+def test_after_a_refusal_the_refusing_school_is_not_assumed(store: CaseStore) -> None:
+    case_id = _case(store, 1)
+    _propose(store, case_id)
+    store.set_status(case_id, S.abgelehnt, at=DAY, today=TODAY)
+    for status in (S.aufgenommen, S.abgelehnt, S.zugewiesen):
+        with pytest.raises(CaseStoreError, match="braucht eine Schule"):
+            store.set_status(case_id, status, at=DAY, today=TODAY)
+    admitted = store.set_status(case_id, S.aufgenommen, at=DAY, school_number="186960", today=TODAY)
+    assert admitted.event.school_number == "186960" and admitted.confirmed is None

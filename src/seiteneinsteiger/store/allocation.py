@@ -33,6 +33,9 @@ COUNTED = (ReservationStatus.active.value, ReservationStatus.taken.value)
 #: Statuses that name the school they refer to (from ``--school``, the reserved place or the
 #: history); ``vorgeschlagen`` always reserves a place there.
 NEEDS_SCHOOL = frozenset({S.vorgeschlagen, S.zugewiesen, S.aufgenommen, S.abgelehnt})
+#: Statuses during which the case is with a school: proposed, reported, assigned. A following
+#: status without ``--school`` refers to that school.
+SCHOOL_STAGES = frozenset({S.vorgeschlagen, S.an_schulamt_gemeldet, S.zugewiesen})
 #: Statuses that end the case's hold on a place (a taken place too: the child left or never
 #: came).
 RELEASES_TAKEN = frozenset({S.verzogen, S.nicht_erschienen, S.zurueckgezogen})

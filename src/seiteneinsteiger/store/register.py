@@ -30,7 +30,7 @@ from seiteneinsteiger.store import backup as backups
 from seiteneinsteiger.store import engine as engines
 from seiteneinsteiger.store import location as locations
 from seiteneinsteiger.store import migrate, places, scrub
-from seiteneinsteiger.store.allocation import check_transition
+from seiteneinsteiger.store.allocation import SCHOOL_STAGES, check_transition
 from seiteneinsteiger.store.errors import (
     CaseExistsError,
     CaseNotFoundError,
@@ -345,8 +345,11 @@ class CaseStore:
             check_transition(case_id, previous, status)
             if school_number is not None:
                 places.check_known_school(conn, school_number)
+            # the school of the current proposal, report or assignment (also for registers
+            # from before reservations); never that of a refusal or a closed case
+            current_school = last.school_number if previous in SCHOOL_STAGES else None
             effect = places.allocate(
-                conn, case_id, status, school_number, place, last.school_number, effective
+                conn, case_id, status, school_number, place, current_school, effective
             )
             event = StatusEvent(effective, status, text, _now(), os_user(), effect.school)
             _insert_event(conn, case_id, event)
