@@ -86,7 +86,7 @@ def search_case(
     """Rank the schools for ``case_id`` on ``day`` from the register's directory and capacity."""
     from seiteneinsteiger.rules.api import recommend
 
-    loaded = store.directory()
+    loaded = store.directory(contact=False)
     if loaded is None:
         raise no_directory()
     directory, imported = loaded

@@ -24,13 +24,11 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
 from seiteneinsteiger.fsutil import os_user
-from seiteneinsteiger.schools.capacity import CapacityRow, rows_overlap
-from seiteneinsteiger.schools.directory import Directory, DirectoryReport, School
 from seiteneinsteiger.schools.offers import Offer, offer_label
 from seiteneinsteiger.store.allocation import (
     COUNTED,
@@ -51,6 +49,10 @@ from seiteneinsteiger.store.schema import capacity, directory_imports, reservati
 from seiteneinsteiger.store.status import PlacementStatus
 
 S = PlacementStatus
+
+if TYPE_CHECKING:  # loaded by the functions that need them: `case list` reads no directory
+    from seiteneinsteiger.schools.capacity import CapacityRow
+    from seiteneinsteiger.schools.directory import Directory, DirectoryReport, School
 
 _CHUNK = 500
 
@@ -157,24 +159,50 @@ def latest_import(conn: sa.Connection) -> DirectoryImport | None:
     return DirectoryImport(**row._mapping, unlisted=int(unlisted))
 
 
-def load_directory(conn: sa.Connection, source: str = "") -> Directory:
+#: The columns :func:`propose` needs (the others of :class:`School` stay ``None``).
+_RANKING_COLUMNS = _SCHOOL_COLUMNS[:13]
+
+
+def load_directory(conn: sa.Connection, source: str = "", *, contact: bool = True) -> Directory:
     """The listed schools and school administrations, in the order of the imported file.
 
-    Only the columns of :class:`School`, read as plain tuples: no model validation for
-    5,500 schools (``case propose`` on the whole of NRW loads them on every call).
+    Read as plain tuples straight into :class:`School`: no model validation for 5,500 schools
+    (``case propose`` on the whole of NRW loads them on every call). Without ``contact`` only
+    the columns the ranking needs (no telephone, e-mail, homepage, Träger, line).
     """
-    columns = [schools.c[name] for name in _SCHOOL_COLUMNS]
+    from seiteneinsteiger.schools.directory import Directory, School
+
+    names = _SCHOOL_COLUMNS if contact else _RANKING_COLUMNS
+    columns = [_text_date(schools.c[name]) for name in names]
     query = (
         sa.select(*columns, schools.c.authority)
         .where(schools.c.listed.is_(True))
         .order_by(schools.c.line, schools.c.schulnummer)
     )
+    date_at = names.index("betrieb_date")
     found: list[School] = []
     authorities: list[School] = []
-    make = School._make
-    for row in conn.execute(query):
-        (authorities if row[-1] else found).append(make(row[:-1]))
+    for row in conn.execute(query).all():
+        values = list(row)
+        values[date_at] = _day(values[date_at])
+        (authorities if values.pop() else found).append(School(*values))
     return Directory(found, source=source, authorities=authorities)
+
+
+def _text_date(column: Any) -> Any:
+    """A date column read as its stored text on SQLite (``dt.date.fromisoformat`` is several
+    times faster than SQLAlchemy's generic date parsing); PostgreSQL sends dates as dates."""
+    if isinstance(column.type, sa.Date):
+        return sa.type_coerce(column, sa.Text).label(column.name)
+    return column
+
+
+def _date(value: Any) -> dt.date:
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(value)
+
+
+def _day(value: Any) -> dt.date | None:
+    return None if value is None else _date(value)
 
 
 def school_labels(conn: sa.Connection, numbers: Iterable[str]) -> dict[str, str]:
@@ -192,6 +220,8 @@ def school_labels(conn: sa.Connection, numbers: Iterable[str]) -> dict[str, str]
 
 def school(conn: sa.Connection, schulnummer: str) -> School | None:
     """One listed school (or school administration) of the directory."""
+    from seiteneinsteiger.schools.directory import School
+
     columns = [schools.c[name] for name in _SCHOOL_COLUMNS]
     row = conn.execute(
         sa.select(*columns).where(schools.c.schulnummer == schulnummer, schools.c.listed.is_(True))
@@ -255,10 +285,15 @@ def capacity_rows(
 ) -> list[CapacityRow]:
     """The active capacity rows (valid on ``day``, when given), each with the places the
     register holds on it for other cases than ``exclude_case``."""
-    held = _held(exclude_case)
+    counted = sa.select(reservations.c.capacity_id, sa.func.count()).where(
+        reservations.c.status.in_(COUNTED)
+    )
+    if exclude_case is not None:
+        counted = counted.where(reservations.c.case_id != exclude_case)
+    grouped = conn.execute(counted.group_by(reservations.c.capacity_id))
+    held: dict[int, int] = {int(key): int(count) for key, count in grouped}
     query = (
-        sa.select(*_CAPACITY_COLUMNS, sa.func.coalesce(held.c.held, 0), capacity.c.id)
-        .outerjoin(held, held.c.capacity_id == capacity.c.id)
+        sa.select(*(_text_date(column) for column in _CAPACITY_COLUMNS), capacity.c.id)
         .where(capacity.c.active.is_(True))
         .order_by(capacity.c.schulnummer, capacity.c.offer, capacity.c.grade_from, capacity.c.id)
     )
@@ -269,11 +304,40 @@ def capacity_rows(
         )
     if schulnummer is not None:
         query = query.where(capacity.c.schulnummer == schulnummer)
-    return [_capacity_row(row) for row in conn.execute(query)]
+    return [_fast_row(row, held) for row in conn.execute(query).all()]  # one fetch, not 5,000
+
+
+def _fast_row(row: Sequence[Any], held: dict[int, int]) -> CapacityRow:
+    """A row of ``_CAPACITY_COLUMNS`` (dates as text on SQLite) and the id, positionally."""
+    from seiteneinsteiger.schools.capacity import CapacityRow
+
+    key = row[13]
+    return CapacityRow(
+        row[0],
+        _OFFERS[row[1]],
+        row[2],
+        row[3],
+        row[4],
+        row[5],
+        row[6],
+        _date(row[7]),
+        _day(row[8]),
+        row[9],
+        _date(row[10]),
+        row[11],
+        row[12],
+        held.get(key, 0),
+        key,
+    )
+
+
+_OFFERS = {offer.value: offer for offer in Offer}
 
 
 def _capacity_row(row: Sequence[Any]) -> CapacityRow:
     """A row of ``_CAPACITY_COLUMNS``, the held count and the id."""
+    from seiteneinsteiger.schools.capacity import CapacityRow
+
     return CapacityRow(
         schulnummer=row[0],
         offer=Offer(row[1]),
@@ -296,6 +360,8 @@ def _capacity_row(row: Sequence[Any]) -> CapacityRow:
 def add_capacity(conn: sa.Connection, rows: Sequence[CapacityRow]) -> CapacityChange:
     """Store new capacity reports; each replaces the overlapping active rows of its school and
     offer, whose reservations move along (module docstring)."""
+    from seiteneinsteiger.schools.capacity import rows_overlap
+
     if not rows:
         return CapacityChange(added=[])
     now, user = _now(), os_user()

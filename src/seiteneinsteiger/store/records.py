@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from seiteneinsteiger.models.intake import Intake
-from seiteneinsteiger.schools.capacity import CapacityRow
 from seiteneinsteiger.schools.offers import Offer, offer_label
 from seiteneinsteiger.store.allocation import ReservationStatus
 from seiteneinsteiger.store.scrub import ScrubOutcome
@@ -17,6 +17,9 @@ from seiteneinsteiger.store.status import (
     StageWait,
     StatusEvent,
 )
+
+if TYPE_CHECKING:  # the school search modules load with the commands that use them
+    from seiteneinsteiger.schools.capacity import CapacityRow
 
 
 class AuditAction(StrEnum):

@@ -494,13 +494,14 @@ class CaseStore:
         with self._read() as conn:
             return places.latest_import(conn)
 
-    def directory(self) -> tuple[Directory, DirectoryImport] | None:
-        """The imported school directory and its import (None: never imported)."""
+    def directory(self, *, contact: bool = True) -> tuple[Directory, DirectoryImport] | None:
+        """The imported school directory and its import (None: never imported); without
+        ``contact`` only what the ranking needs (no telephone, e-mail, homepage)."""
         with self._read() as conn:
             done = places.latest_import(conn)
             if done is None:
                 return None
-            return places.load_directory(conn, source=done.stand()), done
+            return places.load_directory(conn, source=done.stand(), contact=contact), done
 
     def add_capacity(self, rows: Sequence[CapacityRow], *, source: str) -> CapacityChange:
         """Store capacity reports (checked against the register's directory), one transaction;
