@@ -408,16 +408,21 @@ def show(
 
     Die YAML-Ausgabe ist eine gültige Intake-Datei; der Statusverlauf steht als Kommentar am Ende.
     """
+    from seiteneinsteiger.cli.case_text import reservation_json
     from seiteneinsteiger.intake_yaml import intake_to_yaml
 
     today = dt.date.today()
     with open_register() as store:
         record = store.get(case_id, today=today)
+        held = store.reservations(case_id)
+        labels = store.school_labels(e.school_number for e in record.history if e.school_number)
     if fmt is ShowFormat.json:
-        emit_json(_record_json(record, today))
+        data = _record_json(record, today)
+        data["reservations"] = [reservation_json(reservation) for reservation in held]
+        emit_json(data)
         return
     typer.echo(intake_to_yaml(record.intake), nl=False)
-    out(_history_comment(record))
+    out(_history_comment(record, labels))
 
 
 def _record_json(record: CaseRecord, today: dt.date) -> dict[str, Any]:
@@ -447,7 +452,7 @@ def _record_json(record: CaseRecord, today: dt.date) -> dict[str, Any]:
     }
 
 
-def _history_comment(record: CaseRecord) -> str:
+def _history_comment(record: CaseRecord, labels: dict[str, str]) -> str:
     lines = [
         "",
         "# Statusverlauf (nicht Teil des Intakes):",
@@ -455,7 +460,9 @@ def _history_comment(record: CaseRecord) -> str:
     for event in record.history:
         line = f"#   {_de(event.at)}  {event.status.value:<19}  {event.label}"
         if event.school_number:
-            line += f"  (Schule {event.school_number})"
+            name = labels.get(event.school_number)
+            school = f"{name}, {event.school_number}" if name else event.school_number
+            line += for_terminal(f"  (Schule {school})", one_line=True)
         if event.note:
             line += "  – " + " ".join(event.note.split())
         lines.append(line)

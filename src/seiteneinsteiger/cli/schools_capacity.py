@@ -7,6 +7,7 @@ school and offer whose classes and validity overlap it; everything else stays
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 from pathlib import Path
@@ -53,6 +54,7 @@ OPTIONS = {
     "bemerkung": "--bemerkung",
 }
 PHONE = "Schulamt (telefonisch)"
+SET = "schools capacity set"
 
 
 def _register_directory(store: CaseStore) -> tuple[Directory, DirectoryImport]:
@@ -276,14 +278,14 @@ def set_capacity(
     }
     with open_register() as store:
         directory, imported = _register_directory(store)
-        report = check_capacity_entry(
-            values, f"capacity set am {today:%d.%m.%Y}", directory=directory, today=today
-        )
+        report = check_capacity_entry(values, SET, directory=directory, today=today)
         for problem in report.problems:
             _show_option_problem(problem)
         if not report.ok:
             raise typer.Exit(ExitCode.INPUT)
-        change = store.add_capacity(report.rows, source="schools capacity set")
+        where = f"{SET} am {today:%d.%m.%Y}"  # where proposals cite the report from
+        rows = [dataclasses.replace(row, where=where) for row in report.rows]
+        change = store.add_capacity(rows, source=SET)
     [row] = change.added
     if fmt is OutputFormat.json:
         data = {"row": row.to_json_dict(), **_change_json(change)}
