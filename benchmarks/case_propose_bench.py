@@ -47,27 +47,13 @@ from seiteneinsteiger.schools.directory import read_directory
 from seiteneinsteiger.schools.districts import builtin_districts
 from seiteneinsteiger.schools.search import rank_case
 from seiteneinsteiger.store import CaseStore
+from seiteneinsteiger.store.places import _RANKING_COLUMNS as RANKING_COLUMNS
 from seiteneinsteiger.store.schema import schools
 
 REPO = Path(__file__).resolve().parent.parent
 INTAKE = REPO / "examples" / "intakes" / "amal-haddad.yaml"
 CASE = "NRW-2025-0001"
 TARGET_SECONDS = 0.5
-RANKING_COLUMNS = (
-    "schulnummer",
-    "name",
-    "short_name",
-    "form_key",
-    "street",
-    "postcode",
-    "town",
-    "gemeindeschluessel",
-    "private",
-    "betrieb_key",
-    "betrieb_date",
-    "easting",
-    "northing",
-)
 
 
 def fill(home: Path) -> int:

@@ -9,7 +9,16 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from seiteneinsteiger.cli.options import ForceOption, FormatOption, RulesOption, parse_date
+from seiteneinsteiger.cli.options import (
+    DistrictsOption,
+    ForceOption,
+    FormatOption,
+    PrivateOption,
+    RulesOption,
+    TopOption,
+    WhyNotOption,
+    parse_date,
+)
 from seiteneinsteiger.cli.output import (
     OutputFormat,
     emit_json,
@@ -521,21 +530,9 @@ def propose(
             show_default=False,
         ),
     ] = None,
-    top: Annotated[
-        int,
-        typer.Option("--top", min=0, help="So viele Vorschläge zeigen, auch in JSON (0 = alle)."),
-    ] = 5,
-    show_excluded: Annotated[
-        bool,
-        typer.Option("--why-not", help="Jede nicht vorgeschlagene Schule mit ihrem Grund zeigen."),
-    ] = False,
-    private: Annotated[
-        bool,
-        typer.Option(
-            "--privat",
-            help="Die Familie wünscht eine Privatschule: Schulen in freier Trägerschaft zuerst.",
-        ),
-    ] = False,
+    top: TopOption = 5,
+    show_excluded: WhyNotOption = False,
+    private: PrivateOption = False,
     note: Annotated[
         str | None,
         typer.Option("--note", help="Notiz zum Vorschlag (mit --choose).", show_default=False),
@@ -549,14 +546,7 @@ def propose(
         ),
     ] = None,
     rules: RulesOption = None,
-    districts: Annotated[
-        Path | None,
-        typer.Option(
-            "--districts",
-            help="Eigene Kreiszuordnung der Schulen (Format wie data/schools/districts.yaml).",
-            dir_okay=False,
-        ),
-    ] = None,
+    districts: DistrictsOption = None,
     fmt: FormatOption = OutputFormat.text,
 ) -> None:
     """Schulen mit freiem Platz für einen Fall vorschlagen, mit Begründung; mit --choose einen

@@ -17,10 +17,14 @@ import typer
 
 from seiteneinsteiger.cli.options import (
     DistrictOption,
+    DistrictsOption,
     ForceOption,
     FormatOption,
     IntakePaths,
+    PrivateOption,
     RulesOption,
+    TopOption,
+    WhyNotOption,
     parse_date,
 )
 from seiteneinsteiger.cli.output import (
@@ -55,15 +59,6 @@ DirectoryOption = Annotated[
         "--directory",
         help="Schulverzeichnis des Ministeriums (schuldaten.csv) statt der mitgelieferten Kopie "
         "für Kreis Mettmann, Kreis Unna und Stadt Herne.",
-        dir_okay=False,
-    ),
-]
-DistrictsOption = Annotated[
-    Path | None,
-    typer.Option(
-        "--districts",
-        help="Eigene Kreiszuordnung der Schulen (Format wie data/schools/districts.yaml); "
-        "ergänzt die mitgelieferte.",
         dir_okay=False,
     ),
 ]
@@ -497,21 +492,9 @@ def propose(
         str | None,
         typer.Option("--date", help="Stichtag für freie Plätze, TT.MM.JJJJ (Standard: heute)."),
     ] = None,
-    private: Annotated[
-        bool,
-        typer.Option(
-            "--privat",
-            help="Die Familie wünscht eine Privatschule: Schulen in freier Trägerschaft zuerst.",
-        ),
-    ] = False,
-    top: Annotated[
-        int,
-        typer.Option("--top", min=0, help="So viele Vorschläge zeigen, auch in JSON (0 = alle)."),
-    ] = 5,
-    show_excluded: Annotated[
-        bool,
-        typer.Option("--why-not", help="Jede nicht vorgeschlagene Schule mit ihrem Grund zeigen."),
-    ] = False,
+    private: PrivateOption = False,
+    top: TopOption = 5,
+    show_excluded: WhyNotOption = False,
     district: DistrictOption = None,
     rules: RulesOption = None,
     directory: DirectoryOption = None,

@@ -199,11 +199,11 @@ def _help_sheet(sheet: Worksheet) -> None:
     lines = [
         "Eine Zeile je Schule, Angebot und Zeitraum. Frei = Plätze gesamt − belegt − reserviert.",
         "Keine Namen oder anderen Angaben zu einzelnen Kindern eintragen.",
-        "Vom KI vorgeschlagene Kinder nicht als 'reserviert' melden: das Programm zählt sie, bis sie "
-        "in 'belegt' stehen.",
+        "Vom KI vorgeschlagene Kinder nicht als 'reserviert' melden: das Programm zählt sie, "
+        "bis sie in 'belegt' stehen.",
         "Prüfen: seiteneinsteiger schools check DATEI.xlsx; einlesen: seiteneinsteiger schools "
-        "capacity import DATEI.xlsx (eine Meldung ersetzt die bisherige derselben Schule, desselben "
-        "Angebots und derselben Klassen)",
+        "capacity import DATEI.xlsx (eine Meldung ersetzt die bisherige derselben Schule, "
+        "desselben Angebots und derselben Klassen)",
         "",
     ]
     for row, text in enumerate(lines, 2):
