@@ -22,7 +22,8 @@ The whole command as a user starts it (subprocess, wall time, best of ``--repeat
 (l) ``seiteneinsteiger case list`` (a register command without the rule engine);
 (c) ``seiteneinsteiger case propose CASE --format json``; (t) the same as text.
 
-Target: (c) under 0.5 s. Usage: ``python benchmarks/case_propose_bench.py [--repeat N]``.
+Target: (c) under 0.5 s. Usage: ``python benchmarks/case_propose_bench.py [--repeat N]``. With
+``SEITENEINSTEIGER_TEST_DATABASE_URL`` the same again on PostgreSQL (a fresh schema).
 """
 
 from __future__ import annotations
@@ -39,7 +40,8 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from schools_bench import REAL, best, write_capacity  # benchmarks/ is on sys.path
+from case_store_bench import PG_ENV, _register  # benchmarks/ is on sys.path
+from schools_bench import REAL, best, write_capacity
 from seiteneinsteiger.intake_io import load_intake_file
 from seiteneinsteiger.schools import ATTRIBUTION
 from seiteneinsteiger.schools.capacity import CapacityTable, read_capacity
@@ -129,34 +131,45 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--repeat", type=int, default=7)
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory(prefix="se-propose-") as tmp:
-        home = Path(tmp)
-        os.environ["SEITENEINSTEIGER_HOME"] = str(home)
-        os.environ.pop("SEITENEINSTEIGER_DATABASE_URL", None)
-        start = time.perf_counter()
-        capacity_rows = fill(home)
-        setup = time.perf_counter() - start
-        inner = in_process(args.repeat)
-        python = [sys.executable]
-        se = [*python, "-m", "seiteneinsteiger"]
-        commands: dict[str, list[str]] = {
-            "p": [*python, "-c", "pass"],
-            "v": [*se, "--version"],
-            "i": [*python, "-c", "import sqlalchemy"],
-            "m": [*python, "-c", "import seiteneinsteiger.models.intake"],
-            "l": [*se, "case", "list"],
-            "c": [*se, "case", "propose", CASE, "--format", "json"],
-            "t": [*se, "case", "propose", CASE],
-        }
-        outer = {key: wall(argv, args.repeat) for key, argv in commands.items()}
-    _report(inner, outer, capacity_rows, setup)
+    python = [sys.executable]
+    se = [*python, "-m", "seiteneinsteiger"]
+    floors: dict[str, list[str]] = {
+        "p": [*python, "-c", "pass"],
+        "v": [*se, "--version"],
+        "i": [*python, "-c", "import sqlalchemy"],
+        "m": [*python, "-c", "import seiteneinsteiger.models.intake"],
+    }
+    commands: dict[str, list[str]] = {
+        "l": [*se, "case", "list"],
+        "c": [*se, "case", "propose", CASE, "--format", "json"],
+        "t": [*se, "case", "propose", CASE],
+    }
+    backends = ["sqlite", "postgresql"] if os.environ.get(PG_ENV) else ["sqlite"]
+    for backend in backends:
+        with tempfile.TemporaryDirectory(prefix="se-propose-") as tmp, _register(backend) as where:
+            home = Path(tmp)
+            os.environ["SEITENEINSTEIGER_HOME"] = str(home)
+            os.environ.pop("SEITENEINSTEIGER_DATABASE_URL", None)
+            if backend == "postgresql":
+                os.environ["SEITENEINSTEIGER_DATABASE_URL"] = where
+            start = time.perf_counter()
+            capacity_rows = fill(home)
+            setup = time.perf_counter() - start
+            inner = in_process(args.repeat)
+            outer = {key: wall(argv, args.repeat) for key, argv in (floors | commands).items()}
+        _report(backend, inner, outer, capacity_rows, setup)
+    if len(backends) == 1:
+        print(f"PostgreSQL nicht gemessen: {PG_ENV} ist nicht gesetzt (scripts/test-postgres).")
     return 0
 
 
-def _report(inner: dict[str, float], outer: dict[str, float], rows: int, setup: float) -> None:
+def _report(
+    backend: str, inner: dict[str, float], outer: dict[str, float], rows: int, setup: float
+) -> None:
     ms: Callable[[float], str] = lambda seconds: f"{seconds * 1000:7.1f} ms"  # noqa: E731
+    name = {"sqlite": "SQLite", "postgresql": "PostgreSQL (lokal)"}[backend]
     print(
-        f"case propose: Schulverzeichnis NRW im Register (5.409 Schulen), {rows} "
+        f"case propose, {name}: Schulverzeichnis NRW im Register (5.409 Schulen), {rows} "
         f"Kapazitätszeilen; Aufbau {setup:.1f} s"
     )
     print(f"  im Prozess ({int(inner['considered'])} Schulen geprüft, "

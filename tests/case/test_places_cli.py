@@ -359,3 +359,38 @@ def test_three_counsellors_propose_the_last_place_at_once(target: Target, tmp_pa
     assert rows(target, "SELECT count(*) FROM reservations WHERE status = 'aktiv'") == [(1,)]
     [(events,)] = rows(target, "SELECT count(*) FROM status_events WHERE status = 'vorgeschlagen'")
     assert events == 1
+
+
+def test_the_ranking_says_what_the_case_holds_and_how_to_propose(runner: CliRunner) -> None:
+    _ok(runner, "schools", "import")
+    _ok(runner, "schools", "capacity", "import", str(CAPACITY / "kreis-mettmann.csv"))
+    _ok(runner, "case", "add", "--no-write-back", str(INTAKES / "amal-haddad.yaml"))
+    before = _ok(runner, "case", "propose", "ME-2025-0142", "--top", "1").stdout.splitlines()
+    assert before[-3:] == [
+        "Vorschlagen (reserviert einen Platz): seiteneinsteiger case propose ME-2025-0142 "
+        "--choose 189601",
+        "",
+        f"Schuldaten: {ATTRIBUTION} (Stand: schuldaten.csv, eingelesen am {TODAY:%d.%m.%Y})",
+    ]
+    _ok(runner, "case", "propose", "ME-2025-0142", "--choose", "189601", "--note", "GE")
+    _ok(runner, "case", "status", "ME-2025-0142", "zugewiesen")
+    after = _ok(runner, "case", "propose", "ME-2025-0142", "--top", "1").stdout
+    assert (
+        f"Platz reserviert: {RATINGEN}, Erstalphabetisierung Klasse 7, seit {TODAY:%d.%m.%Y} "
+        "(Status zugewiesen)."
+    ) in after
+    assert "--choose" not in after  # an assigned case is not proposed again
+    assert "3 freie Plätze" in after  # its own place does not count against it
+    shown = json.loads(_ok(runner, "case", "show", "ME-2025-0142", "-f", "json").stdout)
+    assert [(r["schulnummer"], r["status"], r["grade"]) for r in shown["reservations"]] == [
+        ("189601", "aktiv", 7)
+    ]
+    history = _ok(runner, "case", "show", "ME-2025-0142").stdout
+    assert f"(Schule {RATINGEN.replace(' (189601)', ', 189601')})  – GE" in history
+    stats = _ok(runner, "case", "stats").stdout.splitlines()
+    [proposed] = [line for line in stats if "beraten → vorgeschlagen" in line]
+    assert proposed.split()[3:] == ["1", str(_waited()), str(_waited()), "0", "–", "–"]
+
+
+def _waited() -> int:
+    return (TODAY - dt.date(2025, 9, 15)).days  # from Amal's counselling to today's proposal

@@ -92,7 +92,13 @@ def propose_footer(search: CaseSearch, labels: dict[str, str]) -> list[str]:
             f"Platz {what}: {school_text(held.schulnummer, labels)}, {held.place_text()}, "
             f"seit {_de(held.since)} (Status {search.record.status.value})."
         )
-    if search.result.proposals:
+    from seiteneinsteiger.store.allocation import ALLOWED_AFTER
+    from seiteneinsteiger.store.status import PlacementStatus
+
+    if (
+        search.result.proposals
+        and search.record.status in ALLOWED_AFTER[PlacementStatus.vorgeschlagen]
+    ):
         first = search.result.proposals[0].school.schulnummer
         lines.append(
             f"Vorschlagen (reserviert einen Platz): seiteneinsteiger case propose {case_id} "
