@@ -249,14 +249,22 @@ def unknown_school_message(directory: Directory, schulnummer: str) -> str:
 # Capacity
 
 
-def _held(exclude_case: str | None) -> Any:
-    """Counted reservations per capacity row (without those of ``exclude_case``)."""
-    query = sa.select(reservations.c.capacity_id, sa.func.count().label("held")).where(
+def _held_counts(
+    conn: sa.Connection, *, exclude_case: str | None = None, ids: Sequence[int] | None = None
+) -> dict[int, int]:
+    """Counted reservations (``aktiv``, ``belegt``) per capacity row, without those of
+    ``exclude_case``; only for the rows ``ids`` when given."""
+    query = sa.select(reservations.c.capacity_id, sa.func.count()).where(
         reservations.c.status.in_(COUNTED)
     )
     if exclude_case is not None:
         query = query.where(reservations.c.case_id != exclude_case)
-    return query.group_by(reservations.c.capacity_id).subquery()
+    held: dict[int, int] = {}
+    for chunk in _chunks(list(ids)) if ids is not None else [None]:
+        chosen = query if chunk is None else query.where(reservations.c.capacity_id.in_(chunk))
+        grouped = conn.execute(chosen.group_by(reservations.c.capacity_id))
+        held.update({int(key): int(count) for key, count in grouped})
+    return held
 
 
 _CAPACITY_COLUMNS = (
@@ -285,15 +293,9 @@ def capacity_rows(
 ) -> list[CapacityRow]:
     """The active capacity rows (valid on ``day``, when given), each with the places the
     register holds on it for other cases than ``exclude_case``."""
-    counted = sa.select(reservations.c.capacity_id, sa.func.count()).where(
-        reservations.c.status.in_(COUNTED)
-    )
-    if exclude_case is not None:
-        counted = counted.where(reservations.c.case_id != exclude_case)
-    grouped = conn.execute(counted.group_by(reservations.c.capacity_id))
-    held: dict[int, int] = {int(key): int(count) for key, count in grouped}
+    held = _held_counts(conn, exclude_case=exclude_case)
     query = (
-        sa.select(*(_text_date(column) for column in _CAPACITY_COLUMNS), capacity.c.id)
+        _capacity_select()
         .where(capacity.c.active.is_(True))
         .order_by(capacity.c.schulnummer, capacity.c.offer, capacity.c.grade_from, capacity.c.id)
     )
@@ -304,11 +306,16 @@ def capacity_rows(
         )
     if schulnummer is not None:
         query = query.where(capacity.c.schulnummer == schulnummer)
-    return [_fast_row(row, held) for row in conn.execute(query).all()]  # one fetch, not 5,000
+    return [_capacity_row(row, held) for row in conn.execute(query).all()]  # one fetch
 
 
-def _fast_row(row: Sequence[Any], held: dict[int, int]) -> CapacityRow:
-    """A row of ``_CAPACITY_COLUMNS`` (dates as text on SQLite) and the id, positionally."""
+def _capacity_select() -> sa.Select[Any]:
+    """``_CAPACITY_COLUMNS`` (dates as text on SQLite) and the id."""
+    return sa.select(*(_text_date(column) for column in _CAPACITY_COLUMNS), capacity.c.id)
+
+
+def _capacity_row(row: Sequence[Any], held: dict[int, int]) -> CapacityRow:
+    """A row of :func:`_capacity_select` with the places the register holds on it."""
     from seiteneinsteiger.schools.capacity import CapacityRow
 
     key = row[13]
@@ -332,29 +339,6 @@ def _fast_row(row: Sequence[Any], held: dict[int, int]) -> CapacityRow:
 
 
 _OFFERS = {offer.value: offer for offer in Offer}
-
-
-def _capacity_row(row: Sequence[Any]) -> CapacityRow:
-    """A row of ``_CAPACITY_COLUMNS``, the held count and the id."""
-    from seiteneinsteiger.schools.capacity import CapacityRow
-
-    return CapacityRow(
-        schulnummer=row[0],
-        offer=Offer(row[1]),
-        grade_from=row[2],
-        grade_to=row[3],
-        total=row[4],
-        taken=row[5],
-        reserved=row[6],
-        valid_from=row[7],
-        valid_until=row[8],
-        reported_by=row[9],
-        reported_on=row[10],
-        note=row[11],
-        where=row[12],
-        held=int(row[13]),
-        id=row[14],
-    )
 
 
 def add_capacity(conn: sa.Connection, rows: Sequence[CapacityRow]) -> CapacityChange:
@@ -415,18 +399,16 @@ def _check_schools(conn: sa.Connection, numbers: Sequence[str]) -> None:
 
 
 def _active_rows(conn: sa.Connection, numbers: Sequence[str], *, lock: bool) -> list[CapacityRow]:
-    found: list[CapacityRow] = []
-    held = _held(None)
+    rows: list[Sequence[Any]] = []
     for chunk in _chunks(numbers):
-        query = (
-            sa.select(*_CAPACITY_COLUMNS, sa.func.coalesce(held.c.held, 0), capacity.c.id)
-            .outerjoin(held, held.c.capacity_id == capacity.c.id)
-            .where(capacity.c.active.is_(True), capacity.c.schulnummer.in_(chunk))
+        query = _capacity_select().where(
+            capacity.c.active.is_(True), capacity.c.schulnummer.in_(chunk)
         )
         if lock and conn.dialect.name == "postgresql":
-            query = query.with_for_update(of=capacity)
-        found.extend(_capacity_row(row) for row in conn.execute(query))
-    return found
+            query = query.with_for_update()
+        rows.extend(conn.execute(query).all())
+    held = _held_counts(conn, ids=[row[13] for row in rows])  # counted after the lock
+    return [_capacity_row(row, held) for row in rows]
 
 
 def _capacity_values(row: CapacityRow, now: str, user: str) -> dict[str, Any]:
@@ -497,16 +479,11 @@ def _move_reservations(
 
 
 def _reload(conn: sa.Connection, ids: Sequence[int]) -> list[CapacityRow]:
-    found: list[CapacityRow] = []
-    held = _held(None)
+    rows: list[Sequence[Any]] = []
     for chunk in _chunks(list(ids)):
-        query = (
-            sa.select(*_CAPACITY_COLUMNS, sa.func.coalesce(held.c.held, 0), capacity.c.id)
-            .outerjoin(held, held.c.capacity_id == capacity.c.id)
-            .where(capacity.c.id.in_(chunk))
-        )
-        found.extend(_capacity_row(row) for row in conn.execute(query))
-    return found
+        rows.extend(conn.execute(_capacity_select().where(capacity.c.id.in_(chunk))).all())
+    held = _held_counts(conn, ids=ids)
+    return [_capacity_row(row, held) for row in rows]
 
 
 def _over(row: CapacityRow) -> bool:
@@ -562,8 +539,8 @@ def reservations_of(conn: sa.Connection, case_id: str) -> list[Reservation]:
 
 def reserve(conn: sa.Connection, case_id: str, place: Place, day: dt.date) -> Reservation:
     """Hold ``place`` for the case, if it is still free (counted inside this transaction)."""
-    query = sa.select(*_CAPACITY_COLUMNS, sa.literal(0), capacity.c.id, capacity.c.active).where(
-        capacity.c.id == place.capacity_id
+    query = (
+        _capacity_select().add_columns(capacity.c.active).where(capacity.c.id == place.capacity_id)
     )
     if conn.dialect.name == "postgresql":
         query = query.with_for_update()
@@ -574,7 +551,7 @@ def reserve(conn: sa.Connection, case_id: str, place: Place, day: dt.date) -> Re
             "(neue Meldung des Schulamts); nichts reserviert",
             hint=f"Den Vorschlag neu berechnen: seiteneinsteiger case propose {case_id}",
         )
-    row = _capacity_row(found[:-1])
+    row = _capacity_row(found[:-1], {})
     if row.schulnummer != place.schulnummer or row.offer is not place.offer:
         raise CaseStoreError(
             f"Kapazitätszeile {place.capacity_id} gehört nicht zu Schule {place.schulnummer} "
