@@ -21,9 +21,11 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
 	@touch $(STAMP)
 
-# The demo keeps its export log and temp files in demo-output/, never in a counsellor's own
-# data directory.
+# The demo keeps its register, export log and temp files in demo-output/, never in a
+# counsellor's own data directory or shared register (no database URL, no config.yaml).
 demo: export SEITENEINSTEIGER_HOME := $(CURDIR)/$(DEMO_OUT)/home
+demo: export XDG_CONFIG_HOME := $(CURDIR)/$(DEMO_OUT)/config
+demo: export SEITENEINSTEIGER_DATABASE_URL :=
 demo: $(STAMP)
 	@mkdir -p $(DEMO_OUT)
 	@echo "== 1. Intakes prüfen ================================================"
@@ -41,7 +43,18 @@ demo: $(STAMP)
 	@echo "== 5. Brief für die Familie (Deutsch/Arabisch, PDF) =================="
 	$(SE) export family-letter examples/intakes/amal-haddad.yaml -o $(DEMO_OUT)/brief-amal.pdf --force
 	@echo
-	@echo "Fertig. Die Schul-Arbeitsmappe liegt in $(DEMO_OUT)/schule.xlsx, der Brief in $(DEMO_OUT)/brief-amal.pdf"
+	@echo "== 6. Schulplatz: Verzeichnis, Kapazitäten, Vorschlag, Mappe der Schule ======"
+	@rm -f $(DEMO_OUT)/home/cases.sqlite3 $(DEMO_OUT)/home/cases.sqlite3-wal $(DEMO_OUT)/home/cases.sqlite3-shm
+	$(SE) schools import
+	$(SE) schools capacity import examples/capacity/kreis-mettmann.csv examples/capacity/kreis-unna.csv examples/capacity/stadt-herne.csv
+	$(SE) case add --no-write-back examples/intakes/amal-haddad.yaml examples/intakes/zahra-ahmadi.yaml
+	$(SE) case propose ME-2025-0142 --top 2
+	$(SE) case propose ME-2025-0142 --choose 189601
+	$(SE) export school --school 189601 -o $(DEMO_OUT)/schule-189601.xlsx --force
+	$(SE) case status ME-2025-0142 aufgenommen
+	$(SE) case list
+	@echo
+	@echo "Fertig. Die Schul-Arbeitsmappen liegen in $(DEMO_OUT)/schule.xlsx und $(DEMO_OUT)/schule-189601.xlsx, der Brief in $(DEMO_OUT)/brief-amal.pdf"
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks conftest.py

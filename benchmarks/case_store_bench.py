@@ -198,7 +198,8 @@ def single_process(where: str, intakes: list[Intake]) -> list[str]:
         ids = [store.add(intake, today=TODAY).case_id for intake in intakes]
         added = time.perf_counter() - start
         for case_id in ids[::3]:
-            store.set_status(case_id, PlacementStatus.zugewiesen, at=TODAY, today=TODAY)
+            assigned = PlacementStatus.zugewiesen
+            store.set_status(case_id, assigned, at=TODAY, school_number="189601", today=TODAY)
         listing = _timed(lambda: store.list_cases(today=TODAY, audit=False))
         figures = _timed(lambda: store.stats(today=TODAY))
         show = _timed(lambda: intake_to_yaml(store.get(ids[-1], today=TODAY).intake))

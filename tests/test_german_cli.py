@@ -129,7 +129,7 @@ def test_reference_date_german_or_iso(runner: CliRunner, typed: str) -> None:
 def test_status_date_german(runner: CliRunner) -> None:
     assert runner.invoke(app, ["case", "add", AMAL]).exit_code == 0
     result = runner.invoke(
-        app, ["case", "status", "ME-2025-0142", "zugewiesen", "--date", "6.10.2025"]
+        app, ["case", "status", "ME-2025-0142", "an_schulamt_gemeldet", "--date", "6.10.2025"]
     )
     assert result.exit_code == 0, result.output
     assert result.stdout.strip().endswith("am 06.10.2025")

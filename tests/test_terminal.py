@@ -68,7 +68,9 @@ def test_case_list_and_show(runner: CliRunner, evil: Path) -> None:
     evil.write_text(evil.read_text(encoding="utf-8").replace("\\0", ""), encoding="utf-8")
     assert runner.invoke(app, ["case", "add", str(evil)]).exit_code == 0
     note = "Schule X\x1b[31m\x9b2J"
-    status = runner.invoke(app, ["case", "status", "ME-2025-0142", "vorgeschlagen", "--note", note])
+    status = runner.invoke(
+        app, ["case", "status", "ME-2025-0142", "an_schulamt_gemeldet", "--note", note]
+    )
     assert status.exit_code == 0, status.output
     listed = runner.invoke(app, ["case", "list"])
     assert _raw_controls(listed.stdout) == []

@@ -8,16 +8,27 @@ Which backends ran is printed in pytest's header and summary (tests/conftest.py)
 
 from __future__ import annotations
 
+import functools
 import os
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 import sqlalchemy as sa
 from sqlalchemy.pool import NullPool
+
+from seiteneinsteiger.schools import ATTRIBUTION
+from seiteneinsteiger.schools.capacity import read_capacity
+from seiteneinsteiger.schools.directory import DirectoryReport, read_directory
+from seiteneinsteiger.schools.shipped import DISPLAY, shipped_path
+
+if TYPE_CHECKING:
+    from seiteneinsteiger.store import CaseStore, Place
+
+CAPACITY = Path(__file__).resolve().parents[2] / "examples" / "capacity"
 
 TEST_URL_ENV = "SEITENEINSTEIGER_TEST_DATABASE_URL"
 Target = Path | str
@@ -120,3 +131,31 @@ def rows(where: Target, query: str) -> list[tuple[Any, ...]]:
             return [tuple(row) for row in result] if result.returns_rows else []
     finally:
         engine.dispose()
+
+
+@functools.cache
+def _shipped_report() -> DirectoryReport:
+    return read_directory(shipped_path(), display=DISPLAY)
+
+
+def stock(store: CaseStore, *capacity: str) -> None:
+    """Import the shipped directory and example capacity tables (default: Kreis Mettmann)."""
+    store.import_directory(
+        _shipped_report(), source=DISPLAY, sha256="test", attribution=ATTRIBUTION
+    )
+    loaded = store.directory()
+    assert loaded is not None
+    for name in capacity or ("kreis-mettmann.csv",):
+        report = read_capacity(CAPACITY / name, directory=loaded[0], display=f"examples/{name}")
+        assert report.ok, [p.render() for p in report.problems]
+        store.add_capacity(report.rows, source=name)
+
+
+def place_at(store: CaseStore, schulnummer: str, grade: int | None = 7) -> Place:
+    """The place of the first active capacity row of a school that covers ``grade``."""
+    from seiteneinsteiger.store import Place
+
+    for row in store.capacity(schulnummer=schulnummer):
+        if row.covers(grade) and row.id is not None:
+            return Place(row.id, schulnummer, row.offer, grade)
+    raise AssertionError(f"no capacity row of {schulnummer} for grade {grade}")

@@ -145,21 +145,30 @@ def test_add_without_files(runner: CliRunner, tmp_path: Path) -> None:
 
 def test_list_text_shows_names_and_waiting_days(runner: CliRunner, examples: Path) -> None:
     _add(runner, examples / AMAL, examples / "intakes" / "hawre-aziz.yaml")
-    runner.invoke(app, ["case", "status", "UN-2025-0089", "vorgeschlagen"])
+    runner.invoke(app, ["case", "status", "UN-2025-0089", "an_schulamt_gemeldet"])
     result = runner.invoke(app, ["case", "list"])
     assert result.exit_code == 0, result.output
     header, *rows = result.stdout.splitlines()
-    assert header.split() == ["Fall", "Beratung", "Status", "Wartetage", "Kreis", "Name"]
+    assert header.split() == [
+        "Fall",
+        "Beratung",
+        "Status",
+        "Wartetage",
+        "Kreis",
+        "Schule",
+        "Name",
+    ]
     assert rows[0].split() == [
         "ME-2025-0142",
         "15.09.2025",
         "beraten",
         str(_days_since("2025-09-15")),
         "kreis-mettmann",
+        "–",
         "Haddad,",
         "Amal",
     ]
-    assert rows[1].split()[:3] == ["UN-2025-0089", "08.12.2025", "vorgeschlagen"]
+    assert rows[1].split()[:3] == ["UN-2025-0089", "08.12.2025", "an_schulamt_gemeldet"]
 
 
 def test_list_json_has_no_names_unless_asked(runner: CliRunner, examples: Path) -> None:
@@ -176,6 +185,8 @@ def test_list_json_has_no_names_unless_asked(runner: CliRunner, examples: Path) 
             "status_label": "beraten – wartet auf einen Schulplatz",
             "waiting_days": _days_since("2025-09-15"),
             "district": "kreis-mettmann",
+            "school_number": None,
+            "school_name": None,
         }
     ]
     assert "Haddad" not in result.stdout and "Amal" not in result.stdout
@@ -186,7 +197,7 @@ def test_list_json_has_no_names_unless_asked(runner: CliRunner, examples: Path) 
 
 def test_list_filters(runner: CliRunner, examples: Path) -> None:
     _add(runner, examples / "intakes")
-    runner.invoke(app, ["case", "status", "UN-2025-0089", "zugewiesen"])
+    runner.invoke(app, ["case", "status", "UN-2025-0089", "zugewiesen", "--school", "121599"])
     by_status = runner.invoke(app, ["case", "list", "--status", "zugewiesen"])
     assert [line.split()[0] for line in by_status.stdout.splitlines()[1:]] == ["UN-2025-0089"]
     by_district = runner.invoke(
@@ -218,15 +229,14 @@ def test_show_yaml_is_a_valid_intake_with_the_history(
     runner: CliRunner, examples: Path, tmp_path: Path
 ) -> None:
     _add(runner, examples / AMAL)
-    runner.invoke(app, ["case", "status", "ME-2025-0142", "vorgeschlagen", "--note", "GE Ratingen"])
+    status = ["case", "status", "ME-2025-0142", "an_schulamt_gemeldet", "--note", "GE Ratingen"]
+    runner.invoke(app, status)
     result = runner.invoke(app, ["case", "show", "ME-2025-0142"])
     assert result.exit_code == 0, result.output
     assert result.stdout.startswith("format: seiteneinsteiger/intake@1\ncase_id: ME-2025-0142\n")
     assert "# Statusverlauf (nicht Teil des Intakes):" in result.stdout
     assert "#   15.09.2025  beraten" in result.stdout
-    assert "vorgeschlagen        Vorschlag an Schule oder Schulamt  – GE Ratingen" in (
-        result.stdout
-    )
+    assert "an_schulamt_gemeldet  an das Schulamt gemeldet  – GE Ratingen" in result.stdout
     shown = tmp_path / "shown.yaml"
     shown.write_text(result.stdout, encoding="utf-8")
     validated = runner.invoke(app, ["intake", "validate", str(shown)])
@@ -260,12 +270,11 @@ def test_show_unknown_case(runner: CliRunner, examples: Path) -> None:
 
 def test_status_change(runner: CliRunner, examples: Path) -> None:
     _add(runner, examples / AMAL)
-    result = runner.invoke(
-        app, ["case", "status", "ME-2025-0142", "zugewiesen", "--date", "06.10.2025"]
-    )
+    assigned = ["zugewiesen", "--date", "06.10.2025", "--school", "166452"]
+    result = runner.invoke(app, ["case", "status", "ME-2025-0142", *assigned])
     assert result.exit_code == 0, result.output
     assert result.stdout.strip() == (
-        "ME-2025-0142: beraten → zugewiesen (vom Schulamt zugewiesen) am 06.10.2025"
+        "ME-2025-0142: beraten → zugewiesen (vom Schulamt zugewiesen) am 06.10.2025: Schule 166452"
     )
     listed = json.loads(runner.invoke(app, ["case", "list", "--format", "json"]).stdout)
     assert listed["cases"][0]["waiting_days"] == 21
@@ -390,7 +399,8 @@ def test_delete_unknown_case_asks_nothing(runner: CliRunner) -> None:
 
 def test_stats(runner: CliRunner, examples: Path) -> None:
     _add(runner, examples / "intakes")
-    runner.invoke(app, ["case", "status", "ME-2025-0142", "aufgenommen", "--date", "2025-10-06"])
+    admitted = ["aufgenommen", "--date", "2025-10-06", "--school", "189601"]
+    runner.invoke(app, ["case", "status", "ME-2025-0142", *admitted])
     result = runner.invoke(app, ["case", "stats", "--format", "json"])
     assert result.exit_code == 0
     data = json.loads(result.stdout)

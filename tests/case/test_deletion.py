@@ -16,6 +16,7 @@ from seiteneinsteiger.cli.main import app
 from seiteneinsteiger.fsutil import data_dir
 from seiteneinsteiger.models.intake import Intake
 from seiteneinsteiger.store import CaseStore, PlacementStatus, closed_on
+from seiteneinsteiger.store.allocation import NEEDS_SCHOOL
 from seiteneinsteiger.store.status import StatusEvent, retention_cutoff
 
 from .conftest import Target, rows
@@ -193,7 +194,9 @@ def _fill(store: CaseStore) -> None:
     for number, (case_id, day, status, at) in enumerate(plan):
         store.add(_intake(case_id, f"Kind{number}", day), today=TODAY)
         if status is not None and at is not None:
-            store.set_status(case_id, status, at=dt.date.fromisoformat(at), today=TODAY)
+            school = "189601" if status in NEEDS_SCHOOL else None
+            effective = dt.date.fromisoformat(at)
+            store.set_status(case_id, status, at=effective, school_number=school, today=TODAY)
 
 
 def test_purge_deletes_what_is_due_and_logs_the_count_only(store: CaseStore) -> None:
@@ -223,7 +226,7 @@ def _fill_relative(store: CaseStore) -> tuple[str, str]:
     recently = today.replace(year=today.year - 1, day=1)
     for case_id, closed in (("ME-2000-0001", long_ago), ("ME-2000-0002", recently)):
         store.add(_intake(case_id, case_id, (closed - dt.timedelta(days=30)).isoformat()))
-        store.set_status(case_id, PlacementStatus.aufgenommen, at=closed)
+        store.set_status(case_id, PlacementStatus.aufgenommen, at=closed, school_number="189601")
     store.add(_intake("ME-2000-0003", "offen", recently.isoformat()))
     return "ME-2000-0001", long_ago.strftime("%d.%m.%Y")
 

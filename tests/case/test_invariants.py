@@ -35,6 +35,7 @@ from seiteneinsteiger.store import (
     CaseStoreError,
     PlacementStatus,
 )
+from seiteneinsteiger.store.allocation import ALLOWED_AFTER, NEEDS_SCHOOL
 
 from .conftest import Target, postgres_schema, raw_engine
 
@@ -148,12 +149,19 @@ class RegisterMachine(RuleBasedStateMachine):
         intake_date = self.store.get(case_id, today=TODAY, audit=None).intake.intake_date
         allowed = at <= TODAY and at >= history[-1][0]
         allowed = allowed and not (status in AFTER_COUNSELLING and at < intake_date)
+        # which status may follow which is tested on its own (test_allocation.py); without a
+        # school directory a proposal cannot reserve a place, the other statuses name a school
+        allowed = allowed and history[-1][1] in ALLOWED_AFTER[status]
+        allowed = allowed and status is not PlacementStatus.vorgeschlagen
+        school = "189601" if status in NEEDS_SCHOOL else None
         try:
-            change = self.store.set_status(case_id, status, at=at, today=TODAY)
+            change = self.store.set_status(
+                case_id, status, at=at, school_number=school, today=TODAY
+            )
         except CaseStoreError:
             assert not allowed, "a plausible status change was refused"
             return
-        assert allowed, "an implausible status date was accepted"
+        assert allowed, "an implausible status change was accepted"
         assert change.previous is history[-1][1]
         history.append((at, status))
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import stat
@@ -27,6 +28,7 @@ from seiteneinsteiger.store import (
     CaseStore,
     CaseStoreError,
     PlacementStatus,
+    ReservationStatus,
     StatusEvent,
     case_id_prefix,
     network_filesystem,
@@ -34,7 +36,7 @@ from seiteneinsteiger.store import (
     waiting_days,
 )
 
-from .conftest import Target, rows
+from .conftest import Target, place_at, rows, stock
 
 TODAY = dt.date(2026, 11, 23)
 MakeIntake = Callable[..., Intake]
@@ -354,15 +356,15 @@ def test_replace_updates_the_intake_and_keeps_the_history(
     store: CaseStore, make_intake: MakeIntake
 ) -> None:
     store.add(make_intake(case_id="ME-2025-0142"), today=TODAY)
-    store.set_status("ME-2025-0142", PlacementStatus.vorgeschlagen, at=TODAY, today=TODAY)
+    store.set_status("ME-2025-0142", PlacementStatus.an_schulamt_gemeldet, at=TODAY, today=TODAY)
     corrected = make_intake(case_id="ME-2025-0142", birth_date="2013-02-12")
     added = store.add(corrected, replace=True, source="neu.yaml", today=TODAY)
-    assert (added.replaced, added.status) == (True, PlacementStatus.vorgeschlagen)
+    assert (added.replaced, added.status) == (True, PlacementStatus.an_schulamt_gemeldet)
     record = store.get("ME-2025-0142", today=TODAY, audit=None)
     assert record.intake.pupil.birth_date == dt.date(2013, 2, 12)
     assert [e.status for e in record.history] == [
         PlacementStatus.beraten,
-        PlacementStatus.vorgeschlagen,
+        PlacementStatus.an_schulamt_gemeldet,
     ]
     actions = [e.action for e in store.audit_entries("ME-2025-0142")]
     assert actions == ["angelegt", "status", "ersetzt"]
@@ -444,15 +446,29 @@ def test_unknown_status_suggests_the_nearest() -> None:
 
 
 def test_status_history_and_waiting_time(store: CaseStore, make_intake: MakeIntake) -> None:
+    stock(store)
     store.add(make_intake(case_id="ME-2025-0142"), today=TODAY)
     day = dt.date(2025, 10, 1)
     change = store.set_status(
-        "ME-2025-0142", PlacementStatus.vorgeschlagen, at=day, note="GE Ratingen", today=TODAY
+        "ME-2025-0142",
+        PlacementStatus.vorgeschlagen,
+        at=day,
+        note="GE Ratingen",
+        place=place_at(store, "189601"),
+        today=TODAY,
     )
     assert change.previous is PlacementStatus.beraten
-    store.set_status("ME-2025-0142", PlacementStatus.abgelehnt, at=day, today=TODAY)
+    assert change.reserved is not None and change.reserved.schulnummer == "189601"
+    refused = store.set_status("ME-2025-0142", PlacementStatus.abgelehnt, at=day, today=TODAY)
+    assert refused.released == dataclasses.replace(
+        change.reserved, status=ReservationStatus.released, ended_on=day, end_reason="abgelehnt"
+    )
     store.set_status(
-        "ME-2025-0142", PlacementStatus.zugewiesen, at=dt.date(2025, 10, 20), today=TODAY
+        "ME-2025-0142",
+        PlacementStatus.zugewiesen,
+        at=dt.date(2025, 10, 20),
+        school_number="186960",
+        today=TODAY,
     )
     store.set_status(
         "ME-2025-0142", PlacementStatus.aufgenommen, at=dt.date(2025, 11, 3), today=TODAY
@@ -460,6 +476,13 @@ def test_status_history_and_waiting_time(store: CaseStore, make_intake: MakeInta
     record = store.get("ME-2025-0142", today=TODAY)
     assert record.status is PlacementStatus.aufgenommen
     assert [e.note for e in record.history] == [None, "GE Ratingen", None, None, None]
+    assert [e.school_number for e in record.history] == [
+        None,
+        "189601",
+        "189601",  # the school that refused: the one the place was reserved at
+        "186960",
+        "186960",  # admitted where the Schulamt assigned the child
+    ]
     assert record.waiting_days == 35  # 15.09. to the assignment on 20.10.
 
 
@@ -475,11 +498,13 @@ def test_implausible_status_dates_are_refused(
 ) -> None:
     store.add(make_intake(case_id="ME-2025-0142"), today=TODAY)
     store.set_status(
-        "ME-2025-0142", PlacementStatus.vorgeschlagen, at=dt.date(2025, 10, 1), today=TODAY
+        "ME-2025-0142", PlacementStatus.an_schulamt_gemeldet, at=dt.date(2025, 10, 1), today=TODAY
     )
     with pytest.raises(CaseStoreError, match=message):
-        store.set_status("ME-2025-0142", PlacementStatus.zugewiesen, at=at, today=TODAY)
-    assert store.get("ME-2025-0142", today=TODAY).status is PlacementStatus.vorgeschlagen
+        store.set_status(
+            "ME-2025-0142", PlacementStatus.zugewiesen, at=at, school_number="189601", today=TODAY
+        )
+    assert store.get("ME-2025-0142", today=TODAY).status is PlacementStatus.an_schulamt_gemeldet
 
 
 def test_a_status_before_the_counselling_is_refused(
@@ -536,7 +561,7 @@ def test_delete_removes_the_content_from_disk(
     marker = "Zzyzxunverwechselbar"
     store.add(make_intake(case_id="ME-2025-0142", family_name=marker), today=TODAY)
     store.add(make_intake(case_id="ME-2025-0143", given_names="Omar"), today=TODAY)
-    store.set_status("ME-2025-0142", PlacementStatus.vorgeschlagen, note=marker, today=TODAY)
+    store.set_status("ME-2025-0142", PlacementStatus.an_schulamt_gemeldet, note=marker, today=TODAY)
     assert store.delete("ME-2025-0142").scrub.complete
     assert [c.case_id for c in store.list_cases(today=TODAY)] == ["ME-2025-0143"]
     assert rows(db_path, "SELECT count(*) FROM status_events WHERE case_id='ME-2025-0142'") == [
@@ -578,7 +603,9 @@ def test_audit_never_holds_field_values(
     store: CaseStore, make_intake: MakeIntake, target: Target
 ) -> None:
     store.add(make_intake(case_id="ME-2025-0142"), source="amal-haddad.yaml", today=TODAY)
-    store.set_status("ME-2025-0142", PlacementStatus.abgelehnt, note="Haddad: kein Platz")
+    store.set_status(
+        "ME-2025-0142", PlacementStatus.abgelehnt, note="Haddad: kein Platz", school_number="189601"
+    )
     store.get("ME-2025-0142")
     store.log("ME-2025-0142", AuditAction.exported)
     store.delete("ME-2025-0142")
@@ -610,7 +637,8 @@ def test_list_filters_and_order(store: CaseStore, make_intake: MakeIntake) -> No
         ),
         today=TODAY,
     )
-    store.set_status("UN-2025-0031", PlacementStatus.zugewiesen, today=TODAY)
+    assigned = PlacementStatus.zugewiesen
+    store.set_status("UN-2025-0031", assigned, school_number="121599", today=TODAY)
     assert [c.case_id for c in store.list_cases(today=TODAY)] == ["ME-2025-0142", "UN-2025-0031"]
     unna = store.list_cases(district="kreis-unna", today=TODAY)
     assert [(c.case_id, c.family_name, c.given_names) for c in unna] == [
@@ -625,7 +653,9 @@ def test_stats_count_and_waiting_figures(store: CaseStore, make_intake: MakeInta
     for number, day in enumerate(["2026-11-13", "2026-11-03", "2026-10-24", "2026-09-01"]):
         intake = make_intake(case_id=f"ME-2026-{number:04d}", intake_date=day, given_names=day)
         store.add(intake, today=TODAY)
-    store.set_status("ME-2026-0003", PlacementStatus.aufgenommen, at=TODAY, today=TODAY)
+    store.set_status(
+        "ME-2026-0003", PlacementStatus.aufgenommen, at=TODAY, school_number="189601", today=TODAY
+    )
     store.add(make_intake(given_names="Neu", intake_date="2026-12-01"), today=TODAY)
     figures = store.stats(today=TODAY)
     assert figures.total == 5

@@ -198,10 +198,10 @@ def test_propose_with_bad_input(runner: CliRunner, tmp_path: Path) -> None:
     capacity = str(CAPACITY / "kreis-mettmann.csv")
     wrong_date = runner.invoke(
         app,
-        ["schools", "propose", str(INTAKES), "--capacity", capacity, "--date", "15.09.2025"],
+        ["schools", "propose", str(INTAKES), "--capacity", capacity, "--date", "30.02.2025"],
     )
     assert wrong_date.exit_code == 2
-    assert "--date: '15.09.2025' ist kein Datum im Format JJJJ-MM-TT" in wrong_date.stderr
+    assert "--date: '30.02.2025' ist kein gültiges Datum" in wrong_date.stderr
     broken = tmp_path / "kaputt.csv"
     broken.write_text("Schulnummer;Angebot\n", encoding="utf-8")
     result = runner.invoke(

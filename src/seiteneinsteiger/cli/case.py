@@ -9,7 +9,16 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from seiteneinsteiger.cli.options import ForceOption, FormatOption, parse_date
+from seiteneinsteiger.cli.options import (
+    DistrictsOption,
+    ForceOption,
+    FormatOption,
+    PrivateOption,
+    RulesOption,
+    TopOption,
+    WhyNotOption,
+    parse_date,
+)
 from seiteneinsteiger.cli.output import (
     OutputFormat,
     emit_json,
@@ -23,7 +32,15 @@ from seiteneinsteiger.errors import ExitCode, Problem, UsageError
 
 if TYPE_CHECKING:
     from seiteneinsteiger.intake_io import LoadedIntake
-    from seiteneinsteiger.store import CaseRecord, CaseStats, CaseStore, CaseSummary, ScrubOutcome
+    from seiteneinsteiger.schools.districts import SchoolDistrict
+    from seiteneinsteiger.store import (
+        CaseRecord,
+        CaseStats,
+        CaseStore,
+        CaseSummary,
+        ScrubOutcome,
+        StatusChange,
+    )
 
 app = typer.Typer(
     name="case",
@@ -56,7 +73,7 @@ def _days(days: int | None) -> str:
     return "–" if days is None else str(days)
 
 
-def _open() -> CaseStore:
+def open_register() -> CaseStore:
     """The configured register, with a note when opening changed something the user should know."""
     from seiteneinsteiger.store import HEAD_REVISION, CaseStore
 
@@ -165,7 +182,7 @@ def add(
     stored: list[dict[str, Any]] = []
     failed: list[dict[str, Any]] = []
     assigned: dict[str, dict[int | None, str]] = {}
-    with _open() as store:
+    with open_register() as store:
         for result in results:
             item, problems = _add_one(store, result, district, replace)
             if item is not None:
@@ -319,7 +336,7 @@ def list_(
     wanted = parse_status(status) if status is not None else None
     today = dt.date.today()
     names = with_names or fmt is OutputFormat.text
-    with _open() as store:
+    with open_register() as store:
         cases = store.list_cases(status=wanted, district=district, today=today, names=names)
     if fmt is OutputFormat.json:
         emit_json(
@@ -344,6 +361,8 @@ def _case_json(case: CaseSummary, *, with_names: bool) -> dict[str, Any]:
         "status_label": case.label,
         "waiting_days": case.waiting_days,
         "district": case.district,
+        "school_number": case.school_number,
+        "school_name": case.school_name,
     }
     if with_names:
         data["family_name"] = case.family_name
@@ -352,7 +371,7 @@ def _case_json(case: CaseSummary, *, with_names: bool) -> dict[str, Any]:
 
 
 def _case_table(cases: list[CaseSummary]) -> None:
-    header = ("Fall", "Beratung", "Status", "Wartetage", "Kreis", "Name")
+    header = ("Fall", "Beratung", "Status", "Wartetage", "Kreis", "Schule", "Name")
     rows = [
         (
             case.case_id,
@@ -360,6 +379,7 @@ def _case_table(cases: list[CaseSummary]) -> None:
             case.status.value,
             _days(case.waiting_days),
             case.district or "–",
+            _school_cell(case),
             for_terminal(f"{case.family_name}, {case.given_names}", one_line=True),
         )
         for case in cases
@@ -371,6 +391,14 @@ def _case_table(cases: list[CaseSummary]) -> None:
             for i, cell in enumerate(row[:-1])
         ]
         out("  ".join([*cells, row[-1]]))
+
+
+def _school_cell(case: CaseSummary) -> str:
+    if case.school_number is None:
+        return "–"
+    if case.school_name is None:
+        return case.school_number
+    return for_terminal(f"{case.school_name} ({case.school_number})", one_line=True)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -389,16 +417,21 @@ def show(
 
     Die YAML-Ausgabe ist eine gültige Intake-Datei; der Statusverlauf steht als Kommentar am Ende.
     """
+    from seiteneinsteiger.cli.case_text import reservation_json
     from seiteneinsteiger.intake_yaml import intake_to_yaml
 
     today = dt.date.today()
-    with _open() as store:
+    with open_register() as store:
         record = store.get(case_id, today=today)
+        held = store.reservations(case_id)
+        labels = store.school_labels(e.school_number for e in record.history if e.school_number)
     if fmt is ShowFormat.json:
-        emit_json(_record_json(record, today))
+        data = _record_json(record, today)
+        data["reservations"] = [reservation_json(reservation) for reservation in held]
+        emit_json(data)
         return
     typer.echo(intake_to_yaml(record.intake), nl=False)
-    out(_history_comment(record))
+    out(_history_comment(record, labels))
 
 
 def _record_json(record: CaseRecord, today: dt.date) -> dict[str, Any]:
@@ -428,7 +461,7 @@ def _record_json(record: CaseRecord, today: dt.date) -> dict[str, Any]:
     }
 
 
-def _history_comment(record: CaseRecord) -> str:
+def _history_comment(record: CaseRecord, labels: dict[str, str]) -> str:
     lines = [
         "",
         "# Statusverlauf (nicht Teil des Intakes):",
@@ -436,7 +469,9 @@ def _history_comment(record: CaseRecord) -> str:
     for event in record.history:
         line = f"#   {_de(event.at)}  {event.status.value:<19}  {event.label}"
         if event.school_number:
-            line += f"  (Schule {event.school_number})"
+            name = labels.get(event.school_number)
+            school = f"{name}, {event.school_number}" if name else event.school_number
+            line += for_terminal(f"  (Schule {school})", one_line=True)
         if event.note:
             line += "  – " + " ".join(event.note.split())
         lines.append(line)
@@ -469,12 +504,115 @@ def export(
             f"-o: {output} muss auf .yaml oder .yml enden",
             hint="Das Register schreibt Intakes als YAML (intake@1).",
         )
-    with _open() as store:
+    with open_register() as store:
         record = store.get(case_id, audit=None)
         with atomic_write(output, force=force) as handle:
             handle.write(intake_to_yaml(record.intake).encode("utf-8"))
         store.log(case_id, AuditAction.exported)
     err(f"Fall {record.case_id} nach {output} geschrieben.", fg="green")
+
+
+# ---------------------------------------------------------------------------------------------
+# case propose
+
+
+@app.command()
+def propose(
+    ctx: typer.Context,
+    case_id: CaseIdArgument,
+    choose: Annotated[
+        str | None,
+        typer.Option(
+            "--choose",
+            metavar="SCHULNUMMER",
+            help="Diese Schule vorschlagen: einen Platz dort reservieren und den Status "
+            "'vorgeschlagen' eintragen.",
+            show_default=False,
+        ),
+    ] = None,
+    top: TopOption = 5,
+    show_excluded: WhyNotOption = False,
+    private: PrivateOption = False,
+    note: Annotated[
+        str | None,
+        typer.Option("--note", help="Notiz zum Vorschlag (mit --choose).", show_default=False),
+    ] = None,
+    date: Annotated[
+        str | None,
+        typer.Option(
+            "--date",
+            help="Stichtag der freien Plätze und Datum des Vorschlags (Standard: heute).",
+            show_default=False,
+        ),
+    ] = None,
+    rules: RulesOption = None,
+    districts: DistrictsOption = None,
+    fmt: FormatOption = OutputFormat.text,
+) -> None:
+    """Schulen mit freiem Platz für einen Fall vorschlagen, mit Begründung; mit --choose einen
+    Platz reservieren.
+
+    Schulform, Klasse und Förderung kommen aus der Empfehlung für das gespeicherte Intake, die
+    Schulen aus dem eingelesenen Schulverzeichnis (schools import), die freien Plätze aus den
+    Kapazitätsmeldungen im Register (schools capacity) abzüglich der Plätze, die das Register
+    für andere Fälle reserviert hat. --choose SCHULNUMMER reserviert den Platz und trägt
+    'vorgeschlagen' mit der Schule ein; die freien Plätze werden dabei noch einmal gezählt: den
+    letzten Platz bekommt nur ein Fall.
+
+    Beispiel: seiteneinsteiger case propose ME-2025-0142 --choose 189601
+    """
+    from seiteneinsteiger.cli.case_text import propose_footer
+    from seiteneinsteiger.cli.schools_text import proposal_text
+    from seiteneinsteiger.placement import choose as choose_school
+    from seiteneinsteiger.placement import search_case
+    from seiteneinsteiger.schools.propose import ProposalOptions
+    from seiteneinsteiger.store.status import check_school_number
+
+    chosen = check_school_number(choose, "--choose") if choose is not None else None
+    day = parse_date(date, "--date") if date is not None else dt.date.today()
+    with open_register() as store:
+        search = search_case(
+            store,
+            case_id,
+            day=day,
+            rules_dir=rules,
+            districts=_school_districts(districts),
+            options=ProposalOptions(prefer_private=private),
+        )
+        change = None
+        if chosen is not None:
+            change = choose_school(store, search, chosen, day=day, note=note)
+            labels = _labels(store, change)
+        elif search.holding is not None:
+            labels = store.school_labels([search.holding.schulnummer])
+        else:
+            labels = {}
+    credit = search.directory_import.credit()
+    if fmt is OutputFormat.json:
+        emit_json(_propose_json(search, change, top, credit))
+        return
+    if change is not None:
+        _report_change(change, labels)
+        out(credit)
+        return
+    out(proposal_text(search.result, top=top, show_excluded=show_excluded))
+    for line in propose_footer(search, labels):
+        out(line)
+    out()
+    out(credit)
+
+
+def _propose_json(
+    search: Any, change: StatusChange | None, top: int, credit: str
+) -> dict[str, Any]:
+    from seiteneinsteiger.cli.case_text import change_json, reservation_json
+
+    data: dict[str, Any] = search.result.to_json_dict(limit=top or None)
+    data["holding"] = reservation_json(search.holding) if search.holding else None
+    data["directory"] = credit
+    if change is not None:
+        data["chosen"] = change_json(change)
+    return data
 
 
 # ---------------------------------------------------------------------------------------------
@@ -518,22 +656,79 @@ def status(
     """Den Stand der Schulplatzvergabe eines Falls ändern.
 
     Jede Änderung wird mit Datum, Zeitpunkt und Benutzerkonto im Statusverlauf geführt.
+    vorgeschlagen --school reserviert einen Platz an der Schule (wie case propose --choose);
+    aufgenommen macht ihn zum belegten Platz; abgelehnt, zurueckgezogen, verzogen und
+    nicht_erschienen geben ihn frei. zugewiesen, aufgenommen und abgelehnt brauchen eine Schule
+    (--school, sonst die des Vorschlags).
 
-    Beispiel: seiteneinsteiger case status ME-2025-0142 vorgeschlagen --school 166452
+    Beispiel: seiteneinsteiger case status ME-2025-0142 zugewiesen --date 06.10.2025
     """
+    from seiteneinsteiger.store import PlacementStatus
     from seiteneinsteiger.store.status import check_school_number, parse_status
 
     wanted = parse_status(new_status)
     effective = parse_date(date, "--date") if date is not None else None
     school_number = check_school_number(school) if school is not None else None
-    with _open() as store:
-        change = store.set_status(
-            case_id, wanted, at=effective, note=note, school_number=school_number
-        )
-    out(
-        f"{change.case_id}: {change.previous.value} → {change.event.status.value} "
-        f"({change.event.label}) am {_de(change.event.at)}"
+    with open_register() as store:
+        if wanted is PlacementStatus.vorgeschlagen and school_number is not None:
+            change = _choose(store, case_id, school_number, effective, note)
+        else:
+            change = store.set_status(
+                case_id, wanted, at=effective, note=note, school_number=school_number
+            )
+        labels = _labels(store, change)
+    _report_change(change, labels)
+
+
+def _report_change(change: StatusChange, labels: dict[str, str]) -> None:
+    from seiteneinsteiger.cli.case_text import change_lines
+
+    for line in change_lines(change, labels):
+        if line.startswith("Hinweis:"):
+            err(line, fg="yellow")
+        else:
+            out(line)
+
+
+def _labels(store: CaseStore, change: StatusChange) -> dict[str, str]:
+    numbers = {change.event.school_number}
+    numbers |= {r.schulnummer for r in (change.reserved, change.released, change.confirmed) if r}
+    return store.school_labels(n for n in numbers if n)
+
+
+def _choose(
+    store: CaseStore,
+    case_id: str,
+    schulnummer: str,
+    day: dt.date | None,
+    note: str | None,
+    *,
+    rules: Path | None = None,
+    districts: Path | None = None,
+    private: bool = False,
+) -> StatusChange:
+    """Propose a school the ranking lists for the case: its place is reserved."""
+    from seiteneinsteiger.placement import choose, search_case
+    from seiteneinsteiger.schools.propose import ProposalOptions
+
+    on = day or dt.date.today()
+    search = search_case(
+        store,
+        case_id,
+        day=on,
+        rules_dir=rules,
+        districts=_school_districts(districts),
+        options=ProposalOptions(prefer_private=private),
     )
+    return choose(store, search, schulnummer, day=on, note=note)
+
+
+def _school_districts(path: Path | None) -> dict[str, SchoolDistrict] | None:
+    if path is None:
+        return None
+    from seiteneinsteiger.schools.districts import builtin_districts, load_districts
+
+    return load_districts(path, base=builtin_districts())
 
 
 @app.command()
@@ -549,7 +744,7 @@ def delete(
     Öffnen. Im Protokoll bleibt nur ein Eintrag 'gelöscht' mit Fallnummer und Datum, ohne
     Inhalt. Sicherungskopien des Registers enthalten den Fall weiterhin.
     """
-    with _open() as store:
+    with open_register() as store:
         store.get(case_id, audit=None)  # an unknown case is reported before asking
         if not yes and not _confirm(f"Fall {case_id} mit Intake und Statusverlauf löschen?"):
             err("Abgebrochen, nichts gelöscht.")
@@ -592,7 +787,7 @@ def purge(
     'case delete' (auch auf der Festplatte überschrieben); das Protokoll vermerkt nur die Anzahl.
     """
     period = years or _config_int("retention_years", "--years", DEFAULT_RETENTION_YEARS, minimum=1)
-    with _open() as store:
+    with open_register() as store:
         plan = store.plan_purge(period)
         if dry_run or not plan.due:
             _purge_report(plan, deleted=False, fmt=fmt)
@@ -685,7 +880,7 @@ def backup(
     from seiteneinsteiger.store.backup import DEFAULT_KEEP
 
     generations = keep or _config_int("backup_keep", "--keep", DEFAULT_KEEP, minimum=1)
-    with _open() as store:
+    with open_register() as store:
         result = store.backup(output, force=force, keep=generations)
     out(f"Sicherung geschrieben: {result.path} ({result.cases} Fälle)")
     if result.removed:
@@ -706,7 +901,7 @@ def stats(
     """Fälle je Status und Wartezeit der Fälle ohne Schulplatz (Median, längste), ohne Namen."""
     from seiteneinsteiger.store.status import STATUS_LABELS
 
-    with _open() as store:
+    with open_register() as store:
         figures = store.stats(district=district)
     if fmt is OutputFormat.json:
         emit_json(_stats_json(figures))
@@ -725,6 +920,10 @@ def stats(
             f"Wartetage Median {_number(figures.median_waiting_days)}, "
             f"längste {figures.max_waiting_days}"
         )
+    from seiteneinsteiger.cli.case_text import stage_lines
+
+    for line in stage_lines(figures.stages):
+        out(line)
 
 
 def _number(value: float) -> str:
@@ -732,6 +931,8 @@ def _number(value: float) -> str:
 
 
 def _stats_json(figures: CaseStats) -> dict[str, Any]:
+    from seiteneinsteiger.cli.case_text import stages_json
+
     return {
         "as_of": figures.as_of.isoformat(),
         "total": figures.total,
@@ -741,4 +942,5 @@ def _stats_json(figures: CaseStats) -> dict[str, Any]:
             "median_days": figures.median_waiting_days,
             "max_days": figures.max_waiting_days,
         },
+        "stages": stages_json(figures.stages),
     }

@@ -79,8 +79,35 @@ def _options(
 @app.command()
 def school(
     ctx: typer.Context,
-    paths: IntakePaths,
     output: OutputFile,
+    paths: Annotated[
+        list[Path] | None,
+        typer.Argument(
+            help="Intake-Dateien oder Verzeichnisse (ohne: Fälle aus dem Fallregister mit "
+            "--school oder --case).",
+            show_default=False,
+            metavar="PFAD",
+        ),
+    ] = None,
+    school_number: Annotated[
+        str | None,
+        typer.Option(
+            "--school",
+            metavar="SCHULNUMMER",
+            help="Die aufnehmende Schule: Name und Schulnummer auf Deckblatt und im Protokoll; "
+            "ohne PFAD die Fälle, die ihr laut Fallregister vorgeschlagen oder zugewiesen sind.",
+            show_default=False,
+        ),
+    ] = None,
+    cases: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--case",
+            metavar="FALL",
+            help="Nur diesen Fall aus dem Fallregister (mehrfach möglich).",
+            show_default=False,
+        ),
+    ] = None,
     district: DistrictOption = None,
     rules: RulesOption = None,
     force: ForceOption = False,
@@ -96,13 +123,37 @@ def school(
     Deckblatt, Übersicht und ein Blatt je Schülerin bzw. Schüler, druckfertig. Nur Kinder, deren
     Familie der Weitergabe an die Schule zugestimmt hat; keine vertraulichen Angaben
     (Aufenthaltsstatus, Gesundheit, Beratungsnotizen). Jede Weitergabe wird protokolliert.
+    Mit --school steht die Schule (Name, Schulnummer, Anschrift) auf dem Deckblatt und im
+    Exportprotokoll; ohne Intake-Dateien kommen die Fälle aus dem Fallregister.
 
-    Beispiel: seiteneinsteiger export school examples/intakes -o schule.xlsx
+    Beispiel: seiteneinsteiger export school --school 189601 -o schule-189601.xlsx
     """
-    from seiteneinsteiger.export.run import run_school
+    from seiteneinsteiger.errors import UsageError
+    from seiteneinsteiger.export.run import run_school, run_school_from_register
+    from seiteneinsteiger.store.status import check_school_number
 
     options = _options(district, rules, force, ki, counsellor, include_unplaced)
-    outcome = run_school(paths, output, options)
+    number = check_school_number(school_number) if school_number is not None else None
+    if paths and cases:
+        raise UsageError(
+            "Bitte entweder Intake-Dateien oder --case angeben, nicht beides.",
+            hint="--case nimmt Fälle aus dem Fallregister.",
+        )
+    if paths:
+        from seiteneinsteiger.export.register_cases import receiving_school
+
+        recipient = receiving_school(number) if number is not None else None
+        outcome = run_school(paths, output, options, school=recipient)
+    elif number is not None or cases:
+        outcome = run_school_from_register(
+            output, options, schulnummer=number, case_ids=cases or ()
+        )
+    else:
+        raise UsageError(
+            "Was soll in die Mappe? Intake-Dateien (PFAD), --school SCHULNUMMER oder --case FALL "
+            "angeben.",
+            hint="Beispiel: seiteneinsteiger export school examples/intakes -o schule.xlsx",
+        )
     _report(outcome, fmt, noun=("Schülerin bzw. Schüler", "Schülerinnen und Schüler"))
 
 

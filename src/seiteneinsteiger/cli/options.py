@@ -76,3 +76,29 @@ FormFileOption = Annotated[
         "--form", help="Eigener Fragebogen (.yaml) statt des mitgelieferten.", dir_okay=False
     ),
 ]
+
+# The school search (schools propose, case propose)
+TopOption = Annotated[
+    int,
+    typer.Option("--top", min=0, help="So viele Vorschläge zeigen, auch in JSON (0 = alle)."),
+]
+WhyNotOption = Annotated[
+    bool,
+    typer.Option("--why-not", help="Jede nicht vorgeschlagene Schule mit ihrem Grund zeigen."),
+]
+PrivateOption = Annotated[
+    bool,
+    typer.Option(
+        "--privat",
+        help="Die Familie wünscht eine Privatschule: Schulen in freier Trägerschaft zuerst.",
+    ),
+]
+DistrictsOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--districts",
+        help="Eigene Kreiszuordnung der Schulen (Format wie data/schools/districts.yaml); "
+        "ergänzt die mitgelieferte.",
+        dir_okay=False,
+    ),
+]

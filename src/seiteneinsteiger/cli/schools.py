@@ -1,12 +1,15 @@
-"""``seiteneinsteiger schools ...``: the school directory, capacity tables and a proposal preview.
+"""``seiteneinsteiger schools ...``: the school directory, capacity reports and a proposal preview.
 
-Read-only: nothing here writes to the case register. The directory is the copy shipped for the
-built-in districts unless ``--directory`` names a file of the Ministry (schuldaten.csv).
+``schools import`` stores the Ministry's directory in the case register and ``schools capacity``
+(cli/schools_capacity.py) the Schulamt's reports; everything else here only reads. Which
+directory the reading commands use: ``--directory`` (a file of the Ministry), else the one
+imported into the register, else the copy shipped for the built-in districts.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -14,10 +17,15 @@ import typer
 
 from seiteneinsteiger.cli.options import (
     DistrictOption,
+    DistrictsOption,
     ForceOption,
     FormatOption,
     IntakePaths,
+    PrivateOption,
     RulesOption,
+    TopOption,
+    WhyNotOption,
+    parse_date,
 )
 from seiteneinsteiger.cli.output import (
     OutputFormat,
@@ -27,6 +35,7 @@ from seiteneinsteiger.cli.output import (
     problem_json,
     show_problem,
 )
+from seiteneinsteiger.cli.schools_capacity import app as capacity_app
 from seiteneinsteiger.errors import ExitCode, UsageError
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -34,13 +43,15 @@ if TYPE_CHECKING:  # pragma: no cover
     from seiteneinsteiger.schools.capacity import CapacityTable
     from seiteneinsteiger.schools.directory import Directory
     from seiteneinsteiger.schools.districts import SchoolDistrict
+    from seiteneinsteiger.store import DirectoryImport
 
 app = typer.Typer(
     name="schools",
-    help="Schulverzeichnis NRW und Kapazitätstabellen: prüfen, nachschlagen, Vorlage für das "
-    "Schulamt, Schulvorschlag als Vorschau.",
+    help="Schulverzeichnis NRW und Kapazitätstabellen: ins Fallregister einlesen, prüfen, "
+    "nachschlagen, Vorlage für das Schulamt, Schulvorschlag als Vorschau.",
     no_args_is_help=True,
 )
+app.add_typer(capacity_app)
 
 DirectoryOption = Annotated[
     Path | None,
@@ -51,31 +62,57 @@ DirectoryOption = Annotated[
         dir_okay=False,
     ),
 ]
-DistrictsOption = Annotated[
-    Path | None,
-    typer.Option(
-        "--districts",
-        help="Eigene Kreiszuordnung der Schulen (Format wie data/schools/districts.yaml); "
-        "ergänzt die mitgelieferte.",
-        dir_okay=False,
-    ),
-]
 
 
-def _directory(path: Path | None) -> Directory:
-    """The shipped directory, or a Ministry file (its bad rows reported, the rest used)."""
+@dataclass(frozen=True, slots=True)
+class DirectorySource:
+    """The directory a command works with, and the line naming its source and licence."""
+
+    directory: Directory
+    credit: str
+    registered: bool = False  # imported into the case register
+
+    @property
+    def shipped(self) -> bool:
+        return not self.registered and self.directory.source == SHIPPED
+
+
+SHIPPED = "data/schools/schuldaten.csv"
+SHIPPED_HINT = (
+    "Mitgeliefert sind die Schulen von Kreis Mettmann, Kreis Unna und Stadt Herne; für andere "
+    "Schulen 'schools import schuldaten.csv' (ins Fallregister) oder --directory "
+    "schuldaten.csv angeben."
+)
+
+
+def _directory(path: Path | None) -> DirectorySource:
+    """``--directory`` (its bad rows reported, the rest used), else the register's imported
+    directory, else the shipped copy."""
     from seiteneinsteiger.errors import InputFileError
+    from seiteneinsteiger.schools import ATTRIBUTION
     from seiteneinsteiger.schools.directory import Directory, read_directory
     from seiteneinsteiger.schools.shipped import shipped_directory
 
+    credit = f"Schuldaten: {ATTRIBUTION}"
     if path is None:
-        return shipped_directory()
+        registered = registered_directory()
+        if registered is not None:
+            directory, imported = registered
+            return DirectorySource(directory, imported.credit(), registered=True)
+        return DirectorySource(shipped_directory(), credit)
     report = read_directory(path)
     for problem in report.problems:
         show_problem(problem, to_err=True)
     if not report.schools:
         raise InputFileError(f"{path}: keine Schulen gelesen")
-    return Directory.from_report(report)
+    return DirectorySource(Directory.from_report(report), credit)
+
+
+def registered_directory() -> tuple[Directory, DirectoryImport] | None:
+    from seiteneinsteiger.cli.case import open_register
+    from seiteneinsteiger.placement import registered_directory as imported
+
+    return imported(open_register)
 
 
 def _districts(path: Path | None) -> dict[str, SchoolDistrict]:
@@ -88,22 +125,89 @@ def _districts(path: Path | None) -> dict[str, SchoolDistrict]:
 
 
 def _district(district_id: str, known: dict[str, SchoolDistrict]) -> SchoolDistrict:
-    from seiteneinsteiger.codes import suggest
+    from seiteneinsteiger.schools.search import find_district
 
-    found = known.get(district_id)
-    if found is None:
-        near = suggest(district_id, list(known))
-        raise UsageError(
-            f"Kreis '{district_id}' ist unbekannt"
-            + (f"; meinten Sie '{near}'?" if near else "")
-            + " Bekannt: "
-            + ", ".join(sorted(known)),
-            hint="Eine eigene Kreiszuordnung mit --districts DATEI angeben.",
-        )
-    return found
+    return find_district(district_id, known)
 
 
 # ---------------------------------------------------------------------------------------------
+
+
+@app.command("import")
+def import_directory(
+    ctx: typer.Context,
+    path: Annotated[
+        Path | None,
+        typer.Argument(
+            help="schuldaten.csv des Ministeriums (ohne: die mitgelieferte Kopie für Kreis "
+            "Mettmann, Kreis Unna und Stadt Herne).",
+            metavar="DATEI",
+            show_default=False,
+            dir_okay=False,
+        ),
+    ] = None,
+    fmt: FormatOption = OutputFormat.text,
+) -> None:
+    """Das Schulverzeichnis des Ministeriums ins Fallregister einlesen.
+
+    Ersetzt das bisher eingelesene Verzeichnis in einem Schritt (ganz oder gar nicht). Zeilen
+    mit Fehlern werden gemeldet und ausgelassen (Exit-Code 1), die übrigen eingelesen; eine
+    Datei in einem anderen Format wird abgewiesen, das Register bleibt unverändert. Danach
+    nutzen case propose, schools capacity und schools list/show dieses Verzeichnis.
+
+    Beispiel: seiteneinsteiger schools import ../shared/data/schuldaten-nrw/schuldaten.csv
+    """
+    from seiteneinsteiger.cli.case import open_register
+    from seiteneinsteiger.cli.schools_text import import_summary
+    from seiteneinsteiger.errors import InputFileError
+    from seiteneinsteiger.schools import ATTRIBUTION
+    from seiteneinsteiger.schools.directory import read_directory
+    from seiteneinsteiger.schools.shipped import DISPLAY, shipped_path
+
+    shown = DISPLAY if path is None else str(path)
+    report = read_directory(path or shipped_path(), display=shown)
+    if fmt is OutputFormat.text:
+        for problem in report.problems:
+            show_problem(problem, to_err=True)
+    if not report.schools or report.errors > len(report.schools):
+        if fmt is OutputFormat.json:
+            emit_json({"imported": None, "problems": [problem_json(p) for p in report.problems]})
+        why = "keine Schulen gelesen"
+        if report.schools:
+            why = "mehr fehlerhafte als gültige Zeilen"
+        raise InputFileError(
+            f"{shown}: {why}; das Schulverzeichnis im Fallregister bleibt unverändert",
+            hint="Gelesen wird schuldaten.csv des Ministeriums (Schulgrunddaten NRW), wie "
+            "veröffentlicht.",
+        )
+    with open_register() as store:
+        done = store.import_directory(
+            report, source=shown, sha256=report.sha256, attribution=ATTRIBUTION
+        )
+    if fmt is OutputFormat.json:
+        emit_json(
+            {
+                "imported": {
+                    "source": done.source,
+                    "sha256": done.sha256,
+                    "imported_at": done.imported_at,
+                    "imported_by": done.imported_by,
+                    "rows": done.rows,
+                    "schools": done.schools,
+                    "authorities": done.authorities,
+                    "left_out": done.left_out,
+                    "kept_for_capacity": done.unlisted,
+                    "skipped": dict(sorted(report.skipped.items())),
+                },
+                "problems": [problem_json(p) for p in report.problems],
+                "attribution": ATTRIBUTION,
+            }
+        )
+    else:
+        out(import_summary(done, report.skipped))
+        out(done.credit())
+    if report.errors:
+        raise typer.Exit(ExitCode.INPUT)
 
 
 @app.command()
@@ -132,13 +236,14 @@ def check(
     from seiteneinsteiger.schools import ATTRIBUTION
 
     checked: list[tuple[dict[str, Any], list[Problem]]] = []
-    against: Directory | None = None
+    against: DirectorySource | None = None
     for path in paths:
         if _kind(path) == "directory":
             checked.append(_check_directory(path))
         else:
             against = against or _directory(directory)
-            checked.append(_check_capacity(path, against))
+            checked.append(_check_capacity(path, against.directory))
+    credit = against.credit if against is not None else f"Schuldaten: {ATTRIBUTION}"
     reports = [report for report, _ in checked]
     failed = [r["file"] for r in reports if r["errors"]]
     if fmt is OutputFormat.json:
@@ -148,6 +253,7 @@ def check(
                 "failed": len(failed),
                 "results": reports,
                 "attribution": ATTRIBUTION,
+                "directory": credit,
             }
         )
     else:
@@ -159,12 +265,13 @@ def check(
         if len(reports) > 1:
             verdict = "alle ohne Fehler" if not failed else f"{len(failed)} mit Fehlern"
             out(f"{len(reports)} Dateien geprüft: {verdict}.", fg="red" if failed else "green")
-        if failed and directory is None and any(r.get("unknown_schools") for r in reports):
+        shipped = against is not None and against.shipped
+        if failed and shipped and any(r.get("unknown_schools") for r in reports):
             out(
                 "Hinweis: geprüft gegen die mitgelieferten Schulen (Kreis Mettmann, Kreis "
                 "Unna, Stadt Herne); für andere Schulen --directory schuldaten.csv angeben."
             )
-        out(f"Schuldaten: {ATTRIBUTION}")
+        out(credit)
     if failed:
         raise typer.Exit(ExitCode.INPUT)
 
@@ -252,7 +359,7 @@ def list_schools(
     from seiteneinsteiger.schools import ATTRIBUTION
 
     source = _directory(directory)
-    schools = list(source)
+    schools = list(source.directory)
     if district is not None:
         area = _district(district, _districts(districts))
         schools = [s for s in schools if area.contains(s.gemeindeschluessel)]
@@ -275,11 +382,12 @@ def list_schools(
                 "schools": [s.to_json_dict() for s in schools],
                 "count": len(schools),
                 "attribution": ATTRIBUTION,
+                "directory": source.credit,
             }
         )
         return
     out(school_table(schools))
-    out(f"{len(schools)} Schulen. Schuldaten: {ATTRIBUTION}")
+    out(f"{len(schools)} Schulen. {source.credit}")
 
 
 @app.command()
@@ -300,22 +408,19 @@ def show(
     from seiteneinsteiger.schools import ATTRIBUTION
 
     source = _directory(directory)
-    school = source.get(schulnummer.strip())
+    school = source.directory.get(schulnummer.strip())
     if school is None:
-        near = source.near_numbers(schulnummer.strip())[:3]
+        near = source.directory.near_numbers(schulnummer.strip())[:3]
         guess = " oder ".join(f"{s.schulnummer} ({s.label})" for s in near)
         raise InputFileError(
             f"Schulnummer '{schulnummer}' steht nicht im Schulverzeichnis"
             + (f"; meinten Sie {guess}?" if guess else ""),
-            hint=None
-            if directory is not None
-            else "Mitgeliefert sind die Schulen von Kreis Mettmann, Kreis Unna und Stadt "
-            "Herne; für andere Schulen --directory schuldaten.csv angeben.",
+            hint=SHIPPED_HINT if source.shipped else None,
         )
     if fmt is OutputFormat.json:
-        emit_json(school.to_json_dict() | {"attribution": ATTRIBUTION})
+        emit_json(school.to_json_dict() | {"attribution": ATTRIBUTION, "directory": source.credit})
         return
-    out(school_details(school))
+    out(school_details(school, credit=source.credit))
 
 
 @app.command()
@@ -359,7 +464,7 @@ def template(
     area = _district(district, _districts(districts))
     schools = [
         s
-        for s in _directory(directory)
+        for s in _directory(directory).directory
         if area.contains(s.gemeindeschluessel) and s.in_operation and not s.schulform.never_proposed
     ]
     with atomic_write(output, force=force) as handle:
@@ -385,23 +490,11 @@ def propose(
     ],
     day: Annotated[
         str | None,
-        typer.Option("--date", help="Stichtag JJJJ-MM-TT für freie Plätze (Standard: heute)."),
+        typer.Option("--date", help="Stichtag für freie Plätze, TT.MM.JJJJ (Standard: heute)."),
     ] = None,
-    private: Annotated[
-        bool,
-        typer.Option(
-            "--privat",
-            help="Die Familie wünscht eine Privatschule: Schulen in freier Trägerschaft zuerst.",
-        ),
-    ] = False,
-    top: Annotated[
-        int,
-        typer.Option("--top", min=0, help="So viele Vorschläge zeigen, auch in JSON (0 = alle)."),
-    ] = 5,
-    show_excluded: Annotated[
-        bool,
-        typer.Option("--why-not", help="Jede nicht vorgeschlagene Schule mit ihrem Grund zeigen."),
-    ] = False,
+    private: PrivateOption = False,
+    top: TopOption = 5,
+    show_excluded: WhyNotOption = False,
     district: DistrictOption = None,
     rules: RulesOption = None,
     directory: DirectoryOption = None,
@@ -419,11 +512,11 @@ def propose(
     """
     if district is not None and rules is not None:
         raise UsageError("Bitte entweder --district oder --rules angeben, nicht beides.")
-    on = _parse_day(day)
+    on = parse_date(day, "--date") if day is not None else dt.date.today()
     source = _directory(directory)
     known = _districts(districts)
-    table, capacity_errors = _capacity(capacity, source)
-    run = _ProposeRun(source, table, known, on, private, district, rules)
+    table, capacity_errors = _capacity(capacity, source.directory)
+    run = _ProposeRun(source.directory, table, known, on, private, district, rules)
     from seiteneinsteiger.intake_io import load_intakes
 
     for loaded in load_intakes(paths):
@@ -435,27 +528,17 @@ def propose(
         emit_json([result.to_json_dict(limit=top or None) for result in run.results])
     else:
         from seiteneinsteiger.cli.schools_text import proposal_text
-        from seiteneinsteiger.schools import ATTRIBUTION
 
         for index, result in enumerate(run.results):
             if index:
                 out()
             out(proposal_text(result, top=top, show_excluded=show_excluded))
         out()
-        out(f"Schuldaten: {ATTRIBUTION}")
+        out(source.credit)
     if run.failed or capacity_errors:
         if run.failed:
             err(f"{run.failed} von {run.count} Intakes ohne Vorschlag.", fg="red")
         raise typer.Exit(ExitCode.INPUT)
-
-
-def _parse_day(text: str | None) -> dt.date:
-    if text is None:
-        return dt.date.today()
-    try:
-        return dt.date.fromisoformat(text.strip())
-    except ValueError:
-        raise UsageError(f"--date: '{text}' ist kein Datum im Format JJJJ-MM-TT") from None
 
 
 def _capacity(paths: list[Path], directory: Directory) -> tuple[CapacityTable, int]:
@@ -503,7 +586,7 @@ class _ProposeRun:
     def one(self, loaded: Any) -> None:
         from seiteneinsteiger.errors import SeiteneinsteigerError
         from seiteneinsteiger.rules.engine import evaluate
-        from seiteneinsteiger.schools.propose import propose
+        from seiteneinsteiger.schools.search import rank_case
 
         self.count += 1
         for problem in loaded.problems:
@@ -515,21 +598,19 @@ class _ProposeRun:
         try:
             ruleset = self.cache.select(rules_dir=self.rules, district=self.district, intake=intake)
             recommendation = evaluate(intake, ruleset, source=loaded.label)
-            area_id = self.district or intake.district or recommendation.ruleset.id
-            area = _district(area_id, self.known)
-        except SeiteneinsteigerError as exc:
-            self.failed += 1
-            err(f"{loaded.label}: kein Vorschlag. {exc.message}", fg="red")
-            return
-        self.results.append(
-            propose(
+            result = rank_case(
                 intake,
                 recommendation,
                 self.directory,
                 self.table,
                 self.day,
-                district=area,
+                districts=self.known,
+                district_id=self.district,
                 gazetteer=self.gazetteer,
                 options=self.options,
             )
-        )
+        except SeiteneinsteigerError as exc:
+            self.failed += 1
+            err(f"{loaded.label}: kein Vorschlag. {exc.message}", fg="red")
+            return
+        self.results.append(result)

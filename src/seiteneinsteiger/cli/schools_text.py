@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from seiteneinsteiger.codes import SCHOOL_FORM_LABELS
 from seiteneinsteiger.schools import ATTRIBUTION
@@ -11,6 +12,10 @@ from seiteneinsteiger.schools.directory import School
 from seiteneinsteiger.schools.geo import PRECISION_LABELS, format_km
 from seiteneinsteiger.schools.propose import Hint, Proposal, ProposalResult, Reason
 from seiteneinsteiger.schools.schulformen import SCHULFORMEN
+
+if TYPE_CHECKING:  # pragma: no cover
+    from seiteneinsteiger.schools.capacity import CapacityRow
+    from seiteneinsteiger.store import DirectoryImport
 
 _WIDTH = 20
 
@@ -44,6 +49,28 @@ def check_summary(report: dict[str, Any]) -> str:
     return f"{report['file']}: Kapazitätstabelle, {rows} {noun} übernommen; {counted}."
 
 
+def import_summary(done: DirectoryImport, skipped: Counter[str]) -> str:
+    """What ``schools import`` stored."""
+    left = ", ".join(
+        f"{count} {SCHULFORMEN[key].label} ({key})"
+        for key, count in sorted(skipped.items())
+        if key != "0A"
+    )
+    lines = [
+        f"Schulverzeichnis eingelesen: {done.source} ({_number(done.rows)} Zeilen): "
+        f"{_number(done.schools)} Schulen, {_number(done.authorities)} Schulverwaltungen"
+        + (f"; keine Schulen: {left}" if left else "")
+        + f"; {done.left_out} Zeilen mit Fehlern ausgelassen.",
+        "Das bisherige Schulverzeichnis im Fallregister ist ersetzt.",
+    ]
+    if done.unlisted:
+        lines.append(
+            f"{_number(done.unlisted)} Schulen früherer Verzeichnisse bleiben im Register, "
+            "weil Kapazitätsmeldungen sie nennen; vorgeschlagen werden sie nicht mehr."
+        )
+    return "\n".join(lines)
+
+
 def school_table(schools: Sequence[School]) -> str:
     rows = [("Schulnummer", "Schulform", "Schule", "Rechtsform", "Betrieb")]
     for school in schools:
@@ -67,7 +94,7 @@ def _row(label: str, value: str | None) -> str:
     return f"{label + ':':<{_WIDTH}}{value or '–'}"
 
 
-def school_details(school: School) -> str:
+def school_details(school: School, *, credit: str = f"Schuldaten: {ATTRIBUTION}") -> str:
     schulform = school.schulform
     codes = ", ".join(
         SCHOOL_FORM_LABELS[code.value] + (f" (Klassen {grades[0]}–{grades[1]})" if grades else "")
@@ -94,7 +121,7 @@ def school_details(school: School) -> str:
         _row("E-Mail", school.email),
         _row("Internet", school.homepage),
         "",
-        f"Schuldaten: {ATTRIBUTION}",
+        credit,
     ]
     return "\n".join(lines)
 
@@ -178,3 +205,53 @@ def proposal_text(result: ProposalResult, *, top: int, show_excluded: bool) -> s
             for other in result.other_forms:
                 lines.append(f"  - {other.schulform}: {other.reason.text}")
     return "\n".join(lines)
+
+
+def capacity_table(rows: Sequence[CapacityRow], schools: dict[str, School]) -> str:
+    """``schools capacity list``: one line per report, the free places last but one."""
+    header = (
+        "Schulnummer",
+        "Schule",
+        "Angebot",
+        "Klassen",
+        "gesamt",
+        "belegt",
+        "reserviert",
+        "Register",
+        "frei",
+        "gültig",
+        "gemeldet am",
+    )
+    lines = [header]
+    for row in rows:
+        school = schools.get(row.schulnummer)
+        grades = (
+            "alle"
+            if row.grade_from is None or row.grade_to is None
+            else f"{row.grade_from}–{row.grade_to}"
+        )
+        until = f"{row.valid_until:%d.%m.%Y}" if row.valid_until else "offen"
+        lines.append(
+            (
+                row.schulnummer,
+                school.label if school else "(nicht im Verzeichnis)",
+                row.offer.value,
+                grades,
+                str(row.total),
+                str(row.taken),
+                str(row.reserved),
+                str(row.held),
+                str(row.free),
+                f"{row.valid_from:%d.%m.%Y}–{until}",
+                f"{row.reported_on:%d.%m.%Y}",
+            )
+        )
+    numeric = {4, 5, 6, 7, 8}
+    widths = [max(len(line[i]) for line in lines) for i in range(len(header))]
+    return "\n".join(
+        "  ".join(
+            cell.rjust(widths[i]) if i in numeric else cell.ljust(widths[i])
+            for i, cell in enumerate(line)
+        ).rstrip()
+        for line in lines
+    )

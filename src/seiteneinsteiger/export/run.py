@@ -39,6 +39,8 @@ from seiteneinsteiger.fsutil import PRIVATE_DIR_MODE
 if TYPE_CHECKING:  # pragma: no cover - openpyxl is imported by the exporters, lazily
     from openpyxl import Workbook
 
+    from seiteneinsteiger.export.school import ReceivingSchool
+
 
 @dataclass(frozen=True, slots=True)
 class Options:
@@ -70,6 +72,7 @@ class Outcome:
     warnings: list[Problem] = field(default_factory=list)
     entries: list[LogEntry] = field(default_factory=list)
     files_seen: int = 0
+    log_extra: dict[str, str] = field(default_factory=dict)  # e.g. the receiving school
 
     @property
     def nothing_written(self) -> bool:
@@ -100,6 +103,19 @@ def _prepare(
     recommender = pipeline.make_recommender(district=options.district, rules_dir=options.rules_dir)
     districts = known_districts(options.rules_dir)
     prepared = pipeline.prepare_rows(paths, recommender, today=options.today, districts=districts)
+    if not prepared.files_seen:
+        raise ExportError(
+            "Keine Intake-Dateien gefunden (.yaml, .yml, .json, .jsonl)",
+            hint="Bitte Dateien oder ein Verzeichnis mit Intakes angeben.",
+        )
+    return _filtered(command, profile, prepared, options)
+
+
+def _filtered(
+    command: str, profile: Profile, prepared: pipeline.Prepared, options: Options
+) -> tuple[Outcome, list[ExportRow]]:
+    """Only those whose family consented to this recipient (and, for a school, who need a
+    school place)."""
     outcome = Outcome(
         command=command,
         profile=profile.id,
@@ -108,11 +124,6 @@ def _prepare(
         warnings=prepared.warnings,
         files_seen=prepared.files_seen,
     )
-    if not prepared.files_seen:
-        raise ExportError(
-            "Keine Intake-Dateien gefunden (.yaml, .yml, .json, .jsonl)",
-            hint="Bitte Dateien oder ein Verzeichnis mit Intakes angeben.",
-        )
     rows, left = split_by_consent(prepared.rows, profile.consent)
     if profile.consent is ConsentScope.school and not options.include_unplaced:
         rows, unplaced = split_by_placement(rows)
@@ -130,10 +141,11 @@ def _logged(
         target,
         command=outcome.command,
         profile=profile.id,
-        recipient=profile.recipient,
+        recipient=outcome.recipient,
         cases=[row.intake.case_id for row in rows],
         fields=profile.field_names,
         left_out=len(outcome.left_out) + len(outcome.refused),
+        extra=outcome.log_extra,
     ) as done:
         yield
     outcome.written.append(target)
@@ -141,22 +153,27 @@ def _logged(
 
 
 BuildWorkbook = Callable[[list[ExportRow], Profile, Outcome], "Workbook"]
+Prepare = Callable[[str, Profile], tuple[Outcome, list[ExportRow]]]
 
 
 def _run_workbook(
     command: str,
     profile_name: str,
-    paths: Sequence[Path],
+    paths: Sequence[Path] | Prepare,
     output: Path,
     options: Options,
     build: BuildWorkbook,
 ) -> Outcome:
-    """The steps every workbook export shares: check, load, filter, build, write, log."""
+    """The steps every workbook export shares: check, load (intake files, or ``paths`` is the
+    function that prepares the rows), filter, build, write, log."""
     target = _xlsx_target(output)
     check_target(target, force=options.force)
     log.recover()  # exports a killed process left pending
     profile = load_profile(profile_name)
-    outcome, rows = _prepare(command, profile, paths, options)
+    if callable(paths):
+        outcome, rows = paths(command, profile)
+    else:
+        outcome, rows = _prepare(command, profile, paths, options)
     if not rows:
         return outcome
     # the log names every case whose data went into the file (statistics included)
@@ -169,8 +186,26 @@ def _run_workbook(
     return outcome
 
 
-def run_school(paths: Sequence[Path], output: Path, options: Options) -> Outcome:
+def run_school(
+    paths: Sequence[Path] | Prepare,
+    output: Path,
+    options: Options,
+    *,
+    school: ReceivingSchool | None = None,
+) -> Outcome:
+    """The workbook for the receiving school; with ``school`` its name and number are on the
+    cover and in the export log."""
     from seiteneinsteiger.export.school import CoverInfo, build_school_workbook
+
+    def prepare(command: str, profile: Profile) -> tuple[Outcome, list[ExportRow]]:
+        if callable(paths):
+            outcome, rows = paths(command, profile)
+        else:
+            outcome, rows = _prepare(command, profile, paths, options)
+        if school is not None:
+            outcome.recipient = school.recipient
+            outcome.log_extra = {"school_number": school.schulnummer, "school_name": school.name}
+        return outcome, rows
 
     def build(rows: list[ExportRow], profile: Profile, outcome: Outcome) -> Workbook:
         cover = CoverInfo(
@@ -178,10 +213,40 @@ def run_school(paths: Sequence[Path], output: Path, options: Options) -> Outcome
             ki=options.ki,
             counsellor=options.counsellor,
             left_out=len(outcome.left_out),
+            school=school,
         )
         return build_school_workbook(rows, profile, cover)
 
-    return _run_workbook("export school", "school", paths, output, options, build)
+    return _run_workbook("export school", "school", prepare, output, options, build)
+
+
+def run_school_from_register(
+    output: Path,
+    options: Options,
+    *,
+    schulnummer: str | None = None,
+    case_ids: Sequence[str] = (),
+) -> Outcome:
+    """The workbook for one receiving school from the case register: the cases proposed to,
+    sent to the Schulamt for, or assigned to ``schulnummer`` (or the cases ``case_ids``, which
+    must all be at one school). Consent and placement are checked as for files; every case read
+    and exported is in the register's audit log."""
+    from seiteneinsteiger.export.register_cases import cases_for_school
+
+    selection = cases_for_school(schulnummer=schulnummer, case_ids=case_ids)
+
+    def prepare(command: str, profile: Profile) -> tuple[Outcome, list[ExportRow]]:
+        recommender = pipeline.make_recommender(
+            district=options.district, rules_dir=options.rules_dir
+        )
+        prepared = selection.prepared(recommender)
+        outcome, rows = _filtered(command, profile, prepared, options)
+        outcome.refused = selection.refused
+        return outcome, rows
+
+    outcome = run_school(prepare, output, options, school=selection.school)
+    selection.record_exports(outcome)
+    return outcome
 
 
 def run_overview(paths: Sequence[Path], output: Path, options: Options) -> Outcome:

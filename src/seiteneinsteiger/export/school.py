@@ -36,6 +36,22 @@ COVER_VALUE_WIDTH = 64
 
 
 @dataclass(frozen=True, slots=True)
+class ReceivingSchool:
+    """The school the workbook is for, from the Ministry's directory (with its licence note)."""
+
+    schulnummer: str
+    name: str
+    label: str  # the short name people know: "Ratingen, GE Martin-Luther-King"
+    address: str
+    credit: str  # "Schuldaten: Land NRW / … dl-de/by-2-0 (Stand: …)"
+
+    @property
+    def recipient(self) -> str:
+        """How the export log names the recipient."""
+        return f"Aufnehmende Schule: {self.label} ({self.schulnummer})"
+
+
+@dataclass(frozen=True, slots=True)
 class CoverInfo:
     """What the cover sheet says about the export."""
 
@@ -43,6 +59,7 @@ class CoverInfo:
     ki: str | None = None
     counsellor: str | None = None
     left_out: int = 0
+    school: ReceivingSchool | None = None
 
 
 def sort_key(row: ExportRow) -> tuple[str, str, dt.date]:
@@ -137,7 +154,13 @@ def _write_cover(
     text(cover.created, label="Erstellt am")
     text(cover.ki or "Kommunales Integrationszentrum", label="Erstellt von")
     text(counsellors, label="Beraterin / Berater")
-    text(profile.recipient, label="Empfänger")
+    school = cover.school
+    if school is None:
+        text(profile.recipient, label="Empfänger")
+    else:
+        text(f"{profile.recipient}: {school.name}", label="Empfänger")
+        text(school.schulnummer, label="Schulnummer")
+        text(school.address, label="Anschrift der Schule")
     text(len(rows), label="Schülerinnen und Schüler in dieser Mappe")
     if cover.left_out:
         text(
@@ -180,6 +203,8 @@ def _write_cover(
         f"Welche Angaben diese Mappe enthält und auf welcher Grundlage: Blatt „{BASIS_TITLE}“.",
         label="Angaben",
     )
+    if school is not None:
+        text(school.credit.removeprefix("Schuldaten: "), label="Schuldaten")
     layout.setup_print(ws, landscape=False, header=layout.CONFIDENTIAL, one_page=True)
     ws.print_area = f"A1:B{line - 1}"
 

@@ -97,10 +97,21 @@ class CapacityRow:
     reported_on: dt.date
     note: str | None = None
     where: str = ""  # "kapazitaet.csv:4" or "kapazitaet.xlsx Kapazitäten!A4"
+    #: places the case register holds for other cases (proposals, confirmed admissions not yet
+    #: in a report): counted on top of what the Schulamt reports as taken and reserved
+    held: int = 0
+    id: int | None = None  # the row in the register
 
     @property
     def free(self) -> int:
-        return max(0, self.total - self.taken - self.reserved)
+        return max(0, self.total - self.taken - self.reserved - self.held)
+
+    def counts_text(self) -> str:
+        """``12 gesamt, 9 belegt, 0 reserviert`` (and the register's places, when there are)."""
+        text = f"{self.total} gesamt, {self.taken} belegt, {self.reserved} reserviert"
+        if self.held:
+            text += f", {self.held} im Fallregister vorgemerkt"
+        return text
 
     def valid_on(self, day: dt.date) -> bool:
         return self.valid_from <= day and (self.valid_until is None or day <= self.valid_until)
@@ -131,6 +142,7 @@ class CapacityRow:
             "total": self.total,
             "taken": self.taken,
             "reserved": self.reserved,
+            "held": self.held,
             "free": self.free,
             "valid_from": self.valid_from.isoformat(),
             "valid_until": self.valid_until.isoformat() if self.valid_until else None,
@@ -214,6 +226,23 @@ def parse_capacity_csv(
     except _Refused as exc:
         return _fatal(source, exc.message, exc.line)
     return validator.run(records)
+
+
+def check_capacity_entry(
+    values: dict[str, Any],
+    source: str,
+    *,
+    directory: Directory | None = None,
+    today: dt.date | None = None,
+) -> CapacityReport:
+    """One row given as values by column key (``schulnummer``, ``angebot``, ``klasse_von``, …),
+    e.g. the options of ``schools capacity set``, checked exactly like a row of a file. Its
+    problems name the column (:data:`COLUMN_KEYS` maps the name back to the key)."""
+    return _Validator(source, directory, today).run([_Record(values, 1)])
+
+
+#: German column name -> column key (the inverse of the table of :data:`COLUMNS`).
+COLUMN_KEYS: dict[str, str] = {name: key for key, name, _ in COLUMNS}
 
 
 def _fatal(source: str, message: str, line: int | None = None) -> CapacityReport:
@@ -602,7 +631,7 @@ class _Validator:
     ) -> None:
         earlier = self.seen.setdefault((row.schulnummer, row.offer), [])
         for other, line in earlier:
-            if _overlap_grades(row, other) and _overlap_period(row, other):
+            if rows_overlap(row, other):
                 error(
                     "angebot",
                     f"überschneidet sich mit Zeile {line}: gleiche Schule, gleiches Angebot "
@@ -624,6 +653,12 @@ def _unknown_school(number: str, directory: Directory) -> str:
         )
         message += "?"
     return message
+
+
+def rows_overlap(a: CapacityRow, b: CapacityRow) -> bool:
+    """Two reports of the same school and offer whose classes and validity overlap: the table
+    may hold only one of them (a new report replaces the older one)."""
+    return _overlap_grades(a, b) and _overlap_period(a, b)
 
 
 def _overlap_grades(a: CapacityRow, b: CapacityRow) -> bool:

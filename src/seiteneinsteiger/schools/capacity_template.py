@@ -33,8 +33,8 @@ _HELP: dict[str, str] = {
     "klasse_bis": "letzte Klasse des Angebots; beim Berufskolleg meist leer",
     "gesamt": "Plätze des Angebots insgesamt",
     "belegt": "besetzte Plätze (leer = 0)",
-    "reserviert": "zugesagte, noch nicht besetzte Plätze (leer = 0); frei = gesamt − belegt − "
-    "reserviert",
+    "reserviert": "zugesagte, noch nicht besetzte Plätze für Kinder, die nicht über das KI "
+    "(seiteneinsteiger) kommen (leer = 0); Vorschläge des KI zählt das Programm selbst",
     "gueltig_von": "Datum TT.MM.JJJJ, ab dem die Angabe gilt",
     "gueltig_bis": "Datum TT.MM.JJJJ; leer = bis zur nächsten Meldung",
     "gemeldet_von": "wer die Zahlen gemeldet hat (Schulamt, Schule)",
@@ -199,7 +199,11 @@ def _help_sheet(sheet: Worksheet) -> None:
     lines = [
         "Eine Zeile je Schule, Angebot und Zeitraum. Frei = Plätze gesamt − belegt − reserviert.",
         "Keine Namen oder anderen Angaben zu einzelnen Kindern eintragen.",
-        "Einlesen und prüfen: seiteneinsteiger schools check DATEI.xlsx",
+        "Vom KI vorgeschlagene Kinder nicht als 'reserviert' melden: das Programm zählt sie, "
+        "bis sie in 'belegt' stehen.",
+        "Prüfen: seiteneinsteiger schools check DATEI.xlsx; einlesen: seiteneinsteiger schools "
+        "capacity import DATEI.xlsx (eine Meldung ersetzt die bisherige derselben Schule, "
+        "desselben Angebots und derselben Klassen)",
         "",
     ]
     for row, text in enumerate(lines, 2):

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import hashlib
 import io
 import re
 from collections import Counter
@@ -153,6 +154,7 @@ class DirectoryReport:
     problems: list[Problem] = field(default_factory=list)
     rows: int = 0
     skipped: Counter[str] = field(default_factory=Counter)  # Schulform key -> rows left out
+    sha256: str = ""  # of the bytes read (which file version the schools came from)
 
     @property
     def ok(self) -> bool:
@@ -254,7 +256,9 @@ def read_directory(path: Path, display: str | None = None) -> DirectoryReport:
     except SeiteneinsteigerError as exc:  # missing, a pipe or device, too large
         problem = exc.problems[0] if exc.problems else Problem(file=shown, message=exc.message)
         return DirectoryReport(shown, problems=[problem])
-    return parse_directory(data, shown)
+    report = parse_directory(data, shown)
+    report.sha256 = hashlib.sha256(data).hexdigest()
+    return report
 
 
 def parse_directory(data: bytes, source: str) -> DirectoryReport:

@@ -535,8 +535,7 @@ def _capacity_check(
         row = covering[0][0]
         return excluded(
             f"keine freien Plätze: {offer_label(row.offer)} {row.grades_text()}: "
-            f"{row.total} gesamt, {row.taken} belegt, {row.reserved} reserviert "
-            f"(gemeldet am {row.reported_on:%d.%m.%Y})",
+            f"{row.counts_text()} (gemeldet am {row.reported_on:%d.%m.%Y})",
             row.where,
         )
     row, grade = free[0]
@@ -579,7 +578,7 @@ def _proposal(rank: int, candidate: _Candidate, context: _Context) -> Proposal:
     )
     reasons.append(
         Reason(
-            f"{places} ({row.total} gesamt, {row.taken} belegt, {row.reserved} reserviert; "
+            f"{places} ({row.counts_text()}; "
             f"gemeldet am {row.reported_on:%d.%m.%Y} von {row.reported_by})"
             + (f"; Bemerkung: {row.note}" if row.note else ""),
             f"Kapazitätstabelle {row.where}",

@@ -8,6 +8,8 @@
 - ``schema`` and ``migrations/``: the tables (SQLAlchemy Core) and their Alembic history;
 - ``migrate``: bringing a register to this program's schema at opening, old releases included;
 - ``register``: :class:`CaseStore`, every operation on cases, each one transaction;
+- ``allocation``: which status may follow which, and what it does to a reserved place (pure);
+- ``places``: the school directory, capacity reports and reservations in the register;
 - ``scrub``: deleted content off the disk (SQLite checkpoint, PostgreSQL VACUUM);
 - ``backup``: consistent SQLite copies and their rotation;
 - ``errors``: the register's errors and database errors in German.
@@ -15,6 +17,7 @@
 Importing this package loads SQLAlchemy: the command line imports it inside the commands only.
 """
 
+from seiteneinsteiger.store.allocation import ReservationStatus
 from seiteneinsteiger.store.errors import CaseExistsError, CaseNotFoundError, CaseStoreError
 from seiteneinsteiger.store.ids import case_id_prefix, check_district
 from seiteneinsteiger.store.location import DATABASE_URL_ENV, Location, mask_url
@@ -23,11 +26,15 @@ from seiteneinsteiger.store.records import (
     Added,
     AuditAction,
     AuditEntry,
+    CapacityChange,
     CaseRecord,
     CaseStats,
     CaseSummary,
     Deleted,
+    DirectoryImport,
+    Place,
     PurgePlan,
+    Reservation,
     StatusChange,
 )
 from seiteneinsteiger.store.register import CaseStore
@@ -56,6 +63,7 @@ __all__ = [
     "Added",
     "AuditAction",
     "AuditEntry",
+    "CapacityChange",
     "CaseExistsError",
     "CaseNotFoundError",
     "CaseRecord",
@@ -64,9 +72,13 @@ __all__ = [
     "CaseStoreError",
     "CaseSummary",
     "Deleted",
+    "DirectoryImport",
     "Location",
+    "Place",
     "PlacementStatus",
     "PurgePlan",
+    "Reservation",
+    "ReservationStatus",
     "ScrubOutcome",
     "StatusChange",
     "StatusEvent",

@@ -17,9 +17,9 @@ import contextlib
 import datetime as dt
 import sqlite3
 import statistics
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
@@ -29,7 +29,8 @@ from seiteneinsteiger.models.intake import Intake
 from seiteneinsteiger.store import backup as backups
 from seiteneinsteiger.store import engine as engines
 from seiteneinsteiger.store import location as locations
-from seiteneinsteiger.store import migrate, scrub
+from seiteneinsteiger.store import migrate, places, scrub
+from seiteneinsteiger.store.allocation import SCHOOL_STAGES, check_transition
 from seiteneinsteiger.store.errors import (
     CaseExistsError,
     CaseNotFoundError,
@@ -46,11 +47,15 @@ from seiteneinsteiger.store.records import (
     Added,
     AuditAction,
     AuditEntry,
+    CapacityChange,
     CaseRecord,
     CaseStats,
     CaseSummary,
     Deleted,
+    DirectoryImport,
+    Place,
     PurgePlan,
+    Reservation,
     StatusChange,
 )
 from seiteneinsteiger.store.schema import (
@@ -69,8 +74,13 @@ from seiteneinsteiger.store.status import (
     StatusEvent,
     closed_on,
     retention_cutoff,
+    stage_waits,
     waiting_days,
 )
+
+if TYPE_CHECKING:
+    from seiteneinsteiger.schools.capacity import CapacityRow
+    from seiteneinsteiger.schools.directory import Directory, DirectoryReport
 
 #: ``pg_advisory_xact_lock`` class of ``add``: one lock per birth date, so that the check "is this
 #: child already in the register?" and the insert cannot interleave between two counsellors.
@@ -299,14 +309,23 @@ class CaseStore:
         at: dt.date | None = None,
         note: str | None = None,
         school_number: str | None = None,
+        place: Place | None = None,
         today: dt.date | None = None,
     ) -> StatusChange:
-        """Record a new placement status, effective ``at`` (default: today)."""
+        """Record a new placement status, effective ``at`` (default: today).
+
+        The status must be able to follow the current one (store/allocation.py). What it does
+        to the case's place happens in the same transaction: ``vorgeschlagen`` reserves
+        ``place`` (its free places counted again here), ``aufgenommen`` turns the reserved place
+        into a taken one, a refusal, withdrawal or move gives it back.
+        """
         day = today or dt.date.today()
         effective = at or day
         text = (note or "").strip() or None
         if text is not None and len(text) > NOTE_MAX:
             raise CaseStoreError(f"Notiz ist zu lang (höchstens {NOTE_MAX} Zeichen)")
+        if place is not None and status is not PlacementStatus.vorgeschlagen:
+            raise CaseStoreError("Ein Platz wird nur mit einem Vorschlag reserviert")
         with self._write() as conn:
             row = conn.execute(
                 sa.select(cases.c.status, cases.c.intake_date)
@@ -317,13 +336,22 @@ class CaseStore:
                 raise _not_found(conn, case_id)
             previous = PlacementStatus(row.status)
             last = conn.execute(
-                sa.select(status_events.c.at)
+                sa.select(status_events.c.at, status_events.c.school_number)
                 .where(status_events.c.case_id == case_id)
                 .order_by(status_events.c.id.desc())
                 .limit(1)
-            ).scalar_one()
-            _check_status_date(status, effective, day, last, row.intake_date)
-            event = StatusEvent(effective, status, text, _now(), os_user(), school_number)
+            ).one()
+            _check_status_date(status, effective, day, last.at, row.intake_date)
+            check_transition(case_id, previous, status)
+            if school_number is not None:
+                places.check_known_school(conn, school_number)
+            # the school of the current proposal, report or assignment (also for registers
+            # from before reservations); never that of a refusal or a closed case
+            current_school = last.school_number if previous in SCHOOL_STAGES else None
+            effect = places.allocate(
+                conn, case_id, status, school_number, place, current_school, effective
+            )
+            event = StatusEvent(effective, status, text, _now(), os_user(), effect.school)
             _insert_event(conn, case_id, event)
             conn.execute(
                 sa.update(cases)
@@ -331,7 +359,15 @@ class CaseStore:
                 .values(status=status.value, updated_at=event.recorded_at)
             )
             _audit(conn, AuditAction.status, case_id)
-        return StatusChange(case_id, previous, event)
+        return StatusChange(
+            case_id,
+            previous,
+            event,
+            reserved=effect.reserved,
+            released=effect.released,
+            confirmed=effect.confirmed,
+            notes=tuple(effect.notes),
+        )
 
     def delete(self, case_id: str) -> Deleted:
         """Delete a case and its status history; the audit log keeps a tombstone."""
@@ -361,6 +397,7 @@ class CaseStore:
     def _delete_content(self, conn: sa.Connection, case_ids: Sequence[str]) -> str | None:
         for start in range(0, len(case_ids), _CHUNK):
             chunk = list(case_ids[start : start + _CHUNK])
+            places.delete_reservations(conn, chunk)  # their places are free again
             conn.execute(sa.delete(status_events).where(status_events.c.case_id.in_(chunk)))
             conn.execute(sa.delete(cases).where(cases.c.case_id.in_(chunk)))
         scrub.mark_pending(conn)
@@ -432,10 +469,76 @@ class CaseStore:
         with self._translated():
             return backups.copy_register(raw, target, force=force)
 
-    def log(self, case_id: str, action: AuditAction) -> None:
+    def log(self, case_id: str, action: AuditAction, detail: str | None = None) -> None:
         """Record an action on a case that changed nothing in the register (an export)."""
         with self._write() as conn:
-            _audit(conn, action, case_id)
+            _audit(conn, action, case_id, detail)
+
+    # -- schools: directory, capacity, reservations ----------------------------------------
+
+    def import_directory(
+        self, report: DirectoryReport, *, source: str, sha256: str, attribution: str
+    ) -> DirectoryImport:
+        """Replace the register's school directory by the schools of ``report``, in one
+        transaction (rows with problems are not in ``report.schools``)."""
+        with self._write() as conn:
+            done = places.replace_directory(
+                conn, report, source=source, sha256=sha256, attribution=attribution
+            )
+            detail = f"{source}: {done.schools} Schulen, {done.authorities} Schulverwaltungen"
+            _audit(conn, AuditAction.directory, None, detail)
+        return done
+
+    def directory_import(self) -> DirectoryImport | None:
+        """The latest import of the school directory (None: never imported)."""
+        with self._read() as conn:
+            return places.latest_import(conn)
+
+    def directory(self, *, contact: bool = True) -> tuple[Directory, DirectoryImport] | None:
+        """The imported school directory and its import (None: never imported); without
+        ``contact`` only what the ranking needs (no telephone, e-mail, homepage)."""
+        with self._read() as conn:
+            done = places.latest_import(conn)
+            if done is None:
+                return None
+            return places.load_directory(conn, source=done.stand(), contact=contact), done
+
+    def add_capacity(self, rows: Sequence[CapacityRow], *, source: str) -> CapacityChange:
+        """Store capacity reports (checked against the register's directory), one transaction;
+        each replaces the overlapping active rows of its school and offer (store/places.py)."""
+        with self._write() as conn:
+            change = places.add_capacity(conn, rows)
+            detail = f"{source}: {len(change.added)} Zeilen, {change.replaced} ersetzt"
+            _audit(conn, AuditAction.capacity, None, detail)
+        return change
+
+    def capacity(
+        self,
+        *,
+        day: dt.date | None = None,
+        exclude_case: str | None = None,
+        schulnummer: str | None = None,
+    ) -> list[CapacityRow]:
+        """The active capacity rows (valid on ``day``), with the places the register holds on
+        each for other cases than ``exclude_case``."""
+        with self._read() as conn:
+            return places.capacity_rows(
+                conn, day=day, exclude_case=exclude_case, schulnummer=schulnummer
+            )
+
+    def holding(self, case_id: str) -> Reservation | None:
+        """The place a case holds now (reserved or taken), if any."""
+        with self._read() as conn:
+            return places.holding(conn, case_id)
+
+    def reservations(self, case_id: str) -> list[Reservation]:
+        """Every place the case held or holds, oldest first."""
+        with self._read() as conn:
+            return places.reservations_of(conn, case_id)
+
+    def school_labels(self, numbers: Iterable[str]) -> dict[str, str]:
+        with self._read() as conn:
+            return places.school_labels(conn, numbers)
 
     # -- reading ---------------------------------------------------------------------------
 
@@ -445,6 +548,7 @@ class CaseStore:
         *,
         today: dt.date | None = None,
         audit: AuditAction | None = AuditAction.viewed,
+        detail: str | None = None,
     ) -> CaseRecord:
         """One case with its history; the access is recorded in the audit log unless ``None``."""
         day = today or dt.date.today()
@@ -454,7 +558,7 @@ class CaseStore:
                 raise _not_found(conn, case_id)
             history = _history(conn, [case_id])[case_id]
             if audit is not None:
-                _audit(conn, audit, case_id)
+                _audit(conn, audit, case_id, detail)
         return CaseRecord(
             case_id=row.case_id,
             district=row.district,
@@ -499,30 +603,45 @@ class CaseStore:
             if audit:
                 detail = f"{len(rows)} Fälle, " + ("mit Namen" if names else "ohne Namen")
                 _audit(conn, AuditAction.listed, None, detail)
-        return [
-            CaseSummary(
-                case_id=row[0],
-                district=row[1],
-                intake_date=row[2],
-                status=PlacementStatus(row[3]),
-                waiting_days=waiting_days(row[2], histories[row[0]], day),
-                family_name=row[4] if names else None,
-                given_names=row[5] if names else None,
+            named = {h[-1].school_number for h in histories.values() if h and h[-1].school_number}
+            labels = places.school_labels(conn, [n for n in named if n]) if named else {}
+        summaries = []
+        for row in rows:
+            history = histories[row[0]]
+            school = history[-1].school_number if history else None
+            summaries.append(
+                CaseSummary(
+                    case_id=row[0],
+                    district=row[1],
+                    intake_date=row[2],
+                    status=PlacementStatus(row[3]),
+                    waiting_days=waiting_days(row[2], history, day),
+                    family_name=row[4] if names else None,
+                    given_names=row[5] if names else None,
+                    school_number=school,
+                    school_name=labels.get(school) if school else None,
+                )
             )
-            for row in rows
-        ]
+        return summaries
 
     def stats(self, *, district: str | None = None, today: dt.date | None = None) -> CaseStats:
+        """Counts per status, the wait of the cases without a place, and the waiting days per
+        step of the allocation; no names (one read of the cases and their histories)."""
         day = today or dt.date.today()
-        found = self.list_cases(district=district, today=day, names=False, audit=False)
+        query = sa.select(cases.c.case_id, cases.c.intake_date, cases.c.status)
+        if district is not None:
+            query = query.where(cases.c.district == district)
+        with self._read() as conn:
+            found = conn.execute(query).all()
+            histories = _history(conn, [row.case_id for row in found])
         by_status = dict.fromkeys(PlacementStatus, 0)
-        for case in found:
-            by_status[case.status] += 1
-        waits = [
-            case.waiting_days
-            for case in found
-            if case.status in WAITING_FOR_PLACE and case.waiting_days is not None
-        ]
+        waits = []
+        for case_id, intake_date, code in found:
+            status = PlacementStatus(code)
+            by_status[status] += 1
+            waited = waiting_days(intake_date, histories[case_id], day)
+            if status in WAITING_FOR_PLACE and waited is not None:
+                waits.append(waited)
         return CaseStats(
             as_of=day,
             total=len(found),
@@ -530,6 +649,7 @@ class CaseStore:
             waiting_for_place=len(waits),
             median_waiting_days=float(statistics.median(waits)) if waits else None,
             max_waiting_days=max(waits) if waits else None,
+            stages=stage_waits(histories.values(), day),
         )
 
     def audit_entries(self, case_id: str | None = None) -> list[AuditEntry]:

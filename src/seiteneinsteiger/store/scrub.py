@@ -25,7 +25,7 @@ from seiteneinsteiger.store.schema import register_meta
 
 SCRUB_PENDING = "scrub_pending"
 #: Tables whose content a deletion touches (audit rows and counters hold no personal data).
-CONTENT_TABLES = ("cases", "status_events")
+CONTENT_TABLES = ("cases", "status_events", "reservations")
 #: Busy timeout for the catch-up at opening: short, so that a reader elsewhere delays nothing.
 CATCH_UP_TIMEOUT_MS = 200
 
@@ -82,7 +82,7 @@ def vacuum_postgres(engine: sa.Engine, deleting_xid: str | None) -> ScrubOutcome
         conn = raw.execution_options(isolation_level="AUTOCOMMIT")
         not_owned = conn.exec_driver_sql(
             "SELECT count(*) FROM pg_class WHERE oid IN "
-            "(to_regclass('cases'), to_regclass('status_events')) "
+            "(to_regclass('cases'), to_regclass('status_events'), to_regclass('reservations')) "
             "AND NOT pg_has_role(relowner, 'USAGE')"
         ).scalar_one()
         if not_owned:

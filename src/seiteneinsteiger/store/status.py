@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Sequence
+import statistics
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -177,3 +178,75 @@ def retention_cutoff(today: dt.date, years: int) -> dt.date:
         return today.replace(year=today.year - years)
     except ValueError:  # 29 February
         return today.replace(year=today.year - years, day=28)
+
+
+#: The steps of the allocation whose waiting times ``case stats`` reports, in order.
+STEPS = (
+    PlacementStatus.vorgeschlagen,
+    PlacementStatus.an_schulamt_gemeldet,
+    PlacementStatus.zugewiesen,
+    PlacementStatus.aufgenommen,
+)
+#: Where each step is counted from: the latest of these events before it (a refusal starts the
+#: wait for a new proposal again).
+_STEP_STARTS = frozenset({PlacementStatus.beraten, PlacementStatus.abgelehnt, *STEPS[:-1]})
+#: Cases waiting for a step: their current status.
+WAITING_FOR_STEP: dict[PlacementStatus, frozenset[PlacementStatus]] = {
+    PlacementStatus.vorgeschlagen: frozenset({PlacementStatus.beraten, PlacementStatus.abgelehnt}),
+    PlacementStatus.an_schulamt_gemeldet: frozenset({PlacementStatus.vorgeschlagen}),
+    PlacementStatus.zugewiesen: frozenset({PlacementStatus.an_schulamt_gemeldet}),
+    PlacementStatus.aufgenommen: frozenset({PlacementStatus.zugewiesen}),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Figures:
+    """Waiting days of a group of cases: how many, median, longest."""
+
+    count: int
+    median_days: float | None
+    max_days: int | None
+
+    @classmethod
+    def of(cls, days: Sequence[int]) -> Figures:
+        if not days:
+            return cls(0, None, None)
+        return cls(len(days), float(statistics.median(days)), max(days))
+
+
+@dataclass(frozen=True, slots=True)
+class StageWait:
+    """One step of the allocation: the days it took from the previous step (``done``, one
+    entry per time a case reached it), and the cases waiting for it now, counted from their
+    latest status change (``waiting``)."""
+
+    step: PlacementStatus
+    done: Figures
+    waiting: Figures
+
+
+def stage_waits(histories: Iterable[Sequence[StatusEvent]], today: dt.date) -> list[StageWait]:
+    """Waiting days per step of the allocation (see :data:`STEPS`), without names.
+
+    A step is reached when its status is recorded (again after a different status); it took
+    the days since the latest earlier event among counselled, refused or an earlier step. So a
+    case proposed, refused and proposed again counts twice for the proposal, each from where it
+    started; a case sent to the Schulamt without a proposal counts from its counselling.
+    """
+    done: dict[PlacementStatus, list[int]] = {step: [] for step in STEPS}
+    waiting: dict[PlacementStatus, list[int]] = {step: [] for step in STEPS}
+    for history in histories:
+        start: StatusEvent | None = None
+        previous: PlacementStatus | None = None
+        for event in history:
+            if event.status in done and event.status is not previous and start is not None:
+                done[event.status].append(max(0, (event.at - start.at).days))
+            if event.status in _STEP_STARTS:
+                start = event
+            previous = event.status
+        if history:
+            current = history[-1]
+            for step, statuses in WAITING_FOR_STEP.items():
+                if current.status in statuses:
+                    waiting[step].append(max(0, (today - current.at).days))
+    return [StageWait(step, Figures.of(done[step]), Figures.of(waiting[step])) for step in STEPS]
