@@ -10,14 +10,14 @@ from typing import Any
 import pytest
 
 from seiteneinsteiger.errors import InputFileError, RuleSetError
-from seiteneinsteiger.rules import loader
+from seiteneinsteiger.rules import layers
 from seiteneinsteiger.rules.api import RuleSetCache, config_file, default_district, recommend
 
 
 @pytest.fixture
 def fixture_builtins(monkeypatch: pytest.MonkeyPatch, fixtures: Path) -> None:
     """Pretend the fixture rule sets are the built-in ones."""
-    monkeypatch.setattr(loader, "builtin_root", lambda: fixtures)
+    monkeypatch.setattr(layers, "builtin_root", lambda: fixtures)
 
 
 def test_default_district_from_environment_then_config_then_nrw() -> None:

@@ -10,9 +10,9 @@ from typing import Any
 import pytest
 
 from seiteneinsteiger.errors import RuleSetError
+from seiteneinsteiger.rules.api import load_ruleset_dir
 from seiteneinsteiger.rules.compiled import RuleSet, RuleSetNotInForce
 from seiteneinsteiger.rules.engine import RuleConflictError, evaluate
-from seiteneinsteiger.rules.loader import load_ruleset_dir
 
 D = dt.date.fromisoformat
 

@@ -23,10 +23,10 @@ from seiteneinsteiger.conditions import Parser, holds
 from seiteneinsteiger.errors import RuleSetError
 from seiteneinsteiger.models.intake import Intake
 from seiteneinsteiger.models.recommendation import Recommendation
+from seiteneinsteiger.rules.api import builtin_dir, builtin_ids, load_ruleset_dir
 from seiteneinsteiger.rules.compiled import RuleSet, compile_condition
 from seiteneinsteiger.rules.engine import evaluate
 from seiteneinsteiger.rules.facts import catalogue
-from seiteneinsteiger.rules.loader import builtin_dir, builtin_ids, load_ruleset_dir
 
 CATALOGUE = catalogue()
 

@@ -27,10 +27,9 @@ from seiteneinsteiger.models.intake import FORMAT as INTAKE_FORMAT
 from seiteneinsteiger.models.intake import Intake
 from seiteneinsteiger.models.recommendation import Recommendation
 from seiteneinsteiger.models.types import IsoDate
-from seiteneinsteiger.rules.api import RuleSetCache
+from seiteneinsteiger.rules.api import HEADER, RuleSetCache, builtin_root
 from seiteneinsteiger.rules.compiled import Rule, RuleSet
 from seiteneinsteiger.rules.engine import evaluate
-from seiteneinsteiger.rules.loader import HEADER, builtin_root
 from seiteneinsteiger.yamlsource import Document, parse_yaml, read_text
 
 TESTS_FORMAT = "seiteneinsteiger/rule-tests@1"
