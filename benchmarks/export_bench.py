@@ -30,9 +30,9 @@ REPEAT = 3
 
 def _rows(count: int) -> list[Any]:
     from seiteneinsteiger.codes import SchoolForm, SchulpflichtStatus, Stage
+    from seiteneinsteiger.dates import completed_years
     from seiteneinsteiger.export.rows import ExportRow
     from seiteneinsteiger.intake_io import load_intakes
-    from seiteneinsteiger.models.intake import completed_years
     from seiteneinsteiger.models.recommendation import Recommendation, RuleSetRef, Schulpflicht
 
     intakes = [

@@ -21,9 +21,10 @@ from seiteneinsteiger.codes import (
     SchulpflichtStatus,
     Stage,
 )
+from seiteneinsteiger.dates import completed_years
 from seiteneinsteiger.export.rows import ExportRow
 from seiteneinsteiger.intake_io import load_intakes
-from seiteneinsteiger.models.intake import Intake, completed_years
+from seiteneinsteiger.models.intake import Intake
 from seiteneinsteiger.models.recommendation import Recommendation, RuleSetRef, Schulpflicht
 
 REPO = Path(__file__).resolve().parents[2]

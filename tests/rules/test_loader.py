@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from seiteneinsteiger.dates import Age
 from seiteneinsteiger.errors import Problem, RuleSetError
 from seiteneinsteiger.rules.api import builtin_ids, load_ruleset_dir
 from seiteneinsteiger.rules.compiled import RuleSet
-from seiteneinsteiger.rules.facts import Age
 
 
 def _problems(fixtures: Path, name: str) -> list[Problem]:

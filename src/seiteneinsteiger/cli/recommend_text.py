@@ -13,6 +13,7 @@ from seiteneinsteiger.codes import (
     SCHULPFLICHT_LABELS,
     STAGE_LABELS,
 )
+from seiteneinsteiger.dates import german
 from seiteneinsteiger.models.intake import Intake
 from seiteneinsteiger.models.recommendation import Recommendation
 
@@ -21,7 +22,7 @@ _WIDTH = 22
 
 
 def _date(day: dt.date | None) -> str:
-    return day.strftime("%d.%m.%Y") if day else ""
+    return german(day) if day else ""
 
 
 def _row(label: str, value: str) -> str:

@@ -14,6 +14,7 @@ from typing import Any
 
 from seiteneinsteiger.codes import SchoolForm
 from seiteneinsteiger.conditions import Condition, FieldSpec, Parser, Test
+from seiteneinsteiger.dates import Age
 from seiteneinsteiger.errors import brief
 from seiteneinsteiger.rules import facts as facts_mod
 from seiteneinsteiger.rules.compiled import (
@@ -83,7 +84,7 @@ class _Compiler:
             )
             return None
         value = self.parameters[name]
-        if isinstance(value, facts_mod.Age):
+        if isinstance(value, Age):
             value = self._age_operand(name, value, source, path)
             if value is None:
                 return None
@@ -110,9 +111,7 @@ class _Compiler:
             return value + shift
         return value
 
-    def _age_operand(
-        self, name: str, age: facts_mod.Age, source: Source, path: Path_
-    ) -> int | None:
+    def _age_operand(self, name: str, age: Age, source: Source, path: Path_) -> int | None:
         """An age parameter as months for an age in months, as years for any other field."""
         field = next((p for p in reversed(path) if p in self.catalogue), None)
         if field in facts_mod.AGE_MONTH_FACTS:

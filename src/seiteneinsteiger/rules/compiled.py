@@ -33,8 +33,9 @@ from seiteneinsteiger.codes import (
     language_name,
 )
 from seiteneinsteiger.conditions import Condition, FieldSpec, Test, show
+from seiteneinsteiger.dates import Age, german, month_day_text
 from seiteneinsteiger.errors import RuleSetError
-from seiteneinsteiger.rules.facts import OUTPUT_DEFAULTS, Age, Parameters
+from seiteneinsteiger.rules.facts import OUTPUT_DEFAULTS, Parameters
 
 Facts = Mapping[str, Any]
 Predicate = Callable[[Facts], bool]
@@ -252,7 +253,7 @@ VALUE_LABELS: dict[str, Mapping[str, str]] = {
 def render_value(name: str, value: Any) -> str:
     """A fact value as a counsellor reads it (dates TT.MM.JJJJ, codes by their German label)."""
     if type(value) is dt.date:
-        return f"{value.day:02d}.{value.month:02d}.{value.year:04d}"
+        return german(value)
     if type(value) is int:
         return str(value)
     labels = VALUE_LABELS.get(name)
@@ -267,8 +268,8 @@ def render_parameter(value: Any) -> str:
     """A parameter value in a text: ``"09-30"`` reads as ``30.09.``, an age as ``16 Jahre``."""
     if isinstance(value, Age):
         return str(value)
-    if isinstance(value, str) and re.fullmatch(r"\d{2}-\d{2}", value):
-        return f"{value[3:]}.{value[:2]}."
+    if isinstance(value, str):
+        return month_day_text(value) or show(value)
     return show(value)
 
 

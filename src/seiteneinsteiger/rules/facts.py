@@ -9,10 +9,8 @@ Three groups of facts exist:
 * **output** facts are the results of earlier decision tables (``stage``,
   ``schulpflicht.status``), so a later table can build on them.
 
-Ages follow §§ 187 Abs. 2, 188 Abs. 2 BGB: a year of life is completed at the end of the day
-before the birthday, so on the birthday itself the new age counts ("calendar arithmetic"). A child
-born on 29 February has its birthday on 1 March in years without that day (its year of life ends
-with 28 February, § 188 Abs. 3 BGB).
+Ages follow §§ 187 Abs. 2, 188 Abs. 2 BGB (see :mod:`seiteneinsteiger.dates`, which owns the
+date arithmetic: completed years and months, the school year, German date text).
 
 The recommendation is made for the **school year of admission** (the school year the child
 actually starts in): the school year of the reference date, or the coming one when the counselling
@@ -28,7 +26,6 @@ their values. Nothing here is evaluated as code.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from operator import attrgetter
@@ -53,8 +50,18 @@ from seiteneinsteiger.codes import (
     Stage,
 )
 from seiteneinsteiger.conditions import FieldSpec, Kind
+from seiteneinsteiger.dates import (
+    Age,
+    anniversary,
+    completed_years,
+    months_between,
+    parse_month_day,
+    school_year_end,
+    school_year_label,
+    school_year_start,
+)
 from seiteneinsteiger.errors import brief
-from seiteneinsteiger.models.intake import Intake, completed_years
+from seiteneinsteiger.models.intake import Intake
 
 Group = Literal["intake", "derived", "output", "parameter"]
 
@@ -79,31 +86,6 @@ def _codes(enum: Iterable[Any]) -> tuple[str, ...]:
 
 # ---------------------------------------------------------------------------------------------
 # Ages with months
-
-
-@dataclass(frozen=True, slots=True, order=True)
-class Age:
-    """An age in completed years and months (``{years: 15, months: 6}`` in ``ruleset.yaml``)."""
-
-    years: int
-    months: int = 0
-
-    @property
-    def total_months(self) -> int:
-        return self.years * 12 + self.months
-
-    def reached(self, birth: dt.date) -> dt.date:
-        """The day on which a child born on ``birth`` has completed this age (§ 188 BGB)."""
-        return add_months(birth, self.total_months)
-
-    def as_dict(self) -> dict[str, int]:
-        return {"years": self.years, "months": self.months}
-
-    def __str__(self) -> str:
-        years = f"{self.years} {'Jahr' if self.years == 1 else 'Jahre'}"
-        if not self.months:
-            return years
-        return f"{years} und {self.months} {'Monat' if self.months == 1 else 'Monate'}"
 
 
 AGE_KEYS = ("years", "months")
@@ -134,17 +116,6 @@ def parse_age(value: Any) -> Age | str:
     if not 0 <= months <= 11:
         return f"'months' muss zwischen 0 und 11 liegen, nicht {months} (12 Monate = 1 Jahr)"
     return Age(years, months)
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    """``day`` plus ``months`` calendar months; a missing day (31.02.) becomes the 1st of the
-    following month, as a period ends with the last day of the shorter month (§ 188 Abs. 3 BGB)."""
-    index = day.year * 12 + day.month - 1 + months
-    year, month = divmod(index, 12)
-    try:
-        return dt.date(year, month + 1, day.day)
-    except ValueError:
-        return dt.date(year + (month + 1) // 12, (month + 1) % 12 + 1, 1)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -215,26 +186,11 @@ REQUIRED_PARAMETERS: dict[str, ParameterSpec] = {
     )
 }
 
-_MONTHDAY = re.compile(r"^(\d{2})-(\d{2})$")
-
-
-def parse_monthday(text: Any) -> tuple[int, int] | None:
-    """``"09-30"`` as ``(9, 30)``; None when it is not a real day of a (leap) year."""
-    match = _MONTHDAY.match(text) if isinstance(text, str) else None
-    if match is None:
-        return None
-    month, day = int(match.group(1)), int(match.group(2))
-    try:
-        dt.date(2000, month, day)
-    except ValueError:
-        return None
-    return month, day
-
 
 def check_parameter(spec: ParameterSpec, value: Any) -> str | None:
     """A German message when ``value`` does not fit ``spec``, else None."""
     if spec.kind == "monthday":
-        if parse_monthday(value) is None:
+        if parse_month_day(value) is None:
             return (
                 f"Monat-Tag im Format MM-TT in Anführungszeichen erwartet, nicht '{brief(value)}'"
             )
@@ -263,7 +219,7 @@ class Parameters:
     vollzeit_years: int = 10
     sek2_end_age: int = 18
     apprenticeship_age_limit: int = 21
-    sek2_boundary_age: Age = Age(16)
+    sek2_boundary_age: Age = Age(16)  # noqa: RUF009 (Age is a frozen dataclass)
     max_grade_below_age: int = 2
     short_stay_years: int = 2
     next_school_year_from: tuple[int, int] = (6, 1)
@@ -275,7 +231,7 @@ class Parameters:
         for name, spec in REQUIRED_PARAMETERS.items():
             raw = values[name]
             if spec.kind == "monthday":
-                typed[name] = parse_monthday(raw)
+                typed[name] = parse_month_day(raw)
             elif spec.kind == "age":
                 typed[name] = parse_age(raw)
             else:
@@ -806,26 +762,6 @@ def catalogue(flags: Iterable[str] = ()) -> dict[str, FieldSpec]:
 # Computing the derived facts
 
 
-def anniversary(birth: dt.date, years: int) -> dt.date:
-    """The birthday on which ``years`` count (29 February → 1 March in other years)."""
-    try:
-        return birth.replace(year=birth.year + years)
-    except ValueError:
-        return dt.date(birth.year + years, 3, 1)
-
-
-def school_year_start(day: dt.date, start: tuple[int, int]) -> dt.date:
-    """The first day of the school year that contains ``day``."""
-    year = day.year if (day.month, day.day) >= start else day.year - 1
-    return dt.date(year, *start)
-
-
-def school_year_end(day: dt.date, start: tuple[int, int]) -> dt.date:
-    """The last day of the school year that contains ``day``."""
-    first = school_year_start(day, start)
-    return dt.date(first.year + 1, *start) - dt.timedelta(days=1)
-
-
 def schulpflicht_start(birth: dt.date, params: Parameters) -> dt.date:
     """1 August of the year Y in which the entry birthday falls on or before the Stichtag.
 
@@ -860,12 +796,6 @@ def phase(day: dt.date, start: dt.date, vollzeit: dt.date, sek2: dt.date) -> str
     if day <= sek2:
         return "sek2"
     return "ended"
-
-
-def months_between(start: dt.date, day: dt.date) -> int:
-    """Completed calendar months from ``start`` to ``day`` (0 when ``day`` is before it)."""
-    months = (day.year - start.year) * 12 + day.month - start.month - (day.day < start.day)
-    return max(0, months)
 
 
 def grade_options(age_grade: int, below: int, low: int, high: int) -> tuple[int, ...]:
@@ -975,7 +905,7 @@ def date_values(birth: dt.date, day: dt.date, params: Parameters) -> dict[str, A
         "admission_year_start": admission_first,
         "for_next_school_year": admission_first > first,
         "admission_year_end": admission_last,
-        "admission_school_year": f"{admission_first.year}/{(admission_first.year + 1) % 100:02d}",
+        "admission_school_year": school_year_label(admission_first),
         "admission_date": admission,
         "admission_age": completed_years(birth, admission),
         "admission_age_months": months_between(birth, admission),

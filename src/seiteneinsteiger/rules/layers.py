@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from seiteneinsteiger.codes import FLAGS
+from seiteneinsteiger.dates import Age
 from seiteneinsteiger.districts import rule_set_ids, rules_root
 from seiteneinsteiger.errors import InputFileError, RuleSetError, UsageError, brief
 from seiteneinsteiger.limits import InputKind
@@ -271,7 +272,7 @@ def _parameter_value(
     name: str, raw: Any, is_age: bool, source: Source, path: Path_, problems: Problems
 ) -> Any:
     """The value of a parameter; ``{years: 15, months: 6}`` (and any value of an age
-    parameter) becomes an :class:`~seiteneinsteiger.rules.facts.Age`, checked at FILE:LINE."""
+    parameter) becomes an :class:`~seiteneinsteiger.dates.Age`, checked at FILE:LINE."""
     if not isinstance(raw, dict) and not is_age:
         return raw
     age = facts_mod.parse_age(raw)
@@ -281,7 +282,7 @@ def _parameter_value(
     return age
 
 
-_UNREADABLE_AGE = facts_mod.Age(0)  # stands in for a refused age, so that no error follows from it
+_UNREADABLE_AGE = Age(0)  # stands in for a refused age, so that no error follows from it
 
 
 def _set_parameter(
@@ -294,7 +295,7 @@ def _set_parameter(
 ) -> None:
     source = layer.header_source
     path: Path_ = ("parameters", name)
-    is_age = isinstance(existing.value, facts_mod.Age)
+    is_age = isinstance(existing.value, Age)
     value = _parameter_value(name, decl.value, is_age, source, path, problems)
     if value is None:
         value = existing.value
@@ -343,7 +344,7 @@ def _set_parameter(
 
 def _shown(value: Any) -> str:
     """A parameter value in a message: an age as written ("15 Jahre 6 Monate"), else bounded."""
-    return str(value) if isinstance(value, facts_mod.Age) else repr(brief(value))
+    return str(value) if isinstance(value, Age) else repr(brief(value))
 
 
 _FLAG_CODE = re.compile(r"^[A-Z][A-Z0-9_]{1,59}$")
@@ -531,9 +532,9 @@ def _apply_overrides(
                 f"Parameter '{name}' ist {state} und kann im Testfall nicht gesetzt werden",
             )
             continue
-        if isinstance(existing.value, facts_mod.Age) or isinstance(value, dict):
+        if isinstance(existing.value, Age) or isinstance(value, dict):
             age = facts_mod.parse_age(value)
-            value = age if isinstance(existing.value, facts_mod.Age) else value
+            value = age if isinstance(existing.value, Age) else value
             if isinstance(age, str):
                 problems.plain(file, "SE-R012", f"Parameter '{name}': {age}")
                 continue

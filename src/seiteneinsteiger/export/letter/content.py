@@ -25,6 +25,7 @@ from seiteneinsteiger.codes import (
     SchulpflichtStatus,
     Stage,
 )
+from seiteneinsteiger.dates import german
 from seiteneinsteiger.export.letter.districts import DistrictInfo
 from seiteneinsteiger.export.letter.texts import GERMAN, Language, LetterTexts
 from seiteneinsteiger.models.intake import Intake
@@ -82,10 +83,6 @@ class Letter:
     fields: list[str] = field(default_factory=list)
 
 
-def _date(day: dt.date) -> str:
-    return f"{day:%d.%m.%Y}"
-
-
 @dataclass(frozen=True, slots=True)
 class _Estimated:
     """A birth date that is only estimated: printed with the word for "estimated"."""
@@ -127,7 +124,7 @@ class _Writer:
     def _value(self, value: object, code: str) -> object:
         if isinstance(value, dt.date):
             suffix = self.texts.languages[code].date_suffix
-            return _date(value) + (f" {suffix}" if suffix else "")
+            return german(value) + (f" {suffix}" if suffix else "")
         if isinstance(value, _Estimated):
             return f"{self._value(value.day, code)} {self.text('estimated', code)}"
         if isinstance(value, _Weeks):
