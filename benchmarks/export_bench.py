@@ -34,6 +34,7 @@ def _rows(count: int) -> list[Any]:
     from seiteneinsteiger.export.rows import ExportRow
     from seiteneinsteiger.intake_io import load_intakes
     from seiteneinsteiger.models.recommendation import Recommendation, RuleSetRef, Schulpflicht
+    from seiteneinsteiger.rules.result import Result
 
     intakes = [
         loaded.intake
@@ -59,7 +60,7 @@ def _rows(count: int) -> list[Any]:
             erstfoerderung=True,
             flags=flags if index % 5 else [],
         )
-        rows.append(ExportRow(intake, recommendation, f"bench/{index}.yaml"))
+        rows.append(ExportRow(intake, Result.from_model(recommendation), f"bench/{index}.yaml"))
     return rows
 
 

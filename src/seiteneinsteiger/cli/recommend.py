@@ -22,8 +22,8 @@ from seiteneinsteiger.errors import ExitCode, SeiteneinsteigerError, UsageError
 
 if TYPE_CHECKING:
     from seiteneinsteiger.intake_io import LoadedIntake
-    from seiteneinsteiger.models.recommendation import Recommendation
     from seiteneinsteiger.rules.api import RuleSetCache
+    from seiteneinsteiger.rules.result import Result
 
 DateOption = Annotated[
     str | None,
@@ -122,11 +122,9 @@ class _Run:
         if exc.hint:
             err(f"Hinweis: {exc.hint}")
 
-    def _emit(
-        self, result: Recommendation, loaded: LoadedIntake, flag_labels: Mapping[str, str]
-    ) -> None:
+    def _emit(self, result: Result, loaded: LoadedIntake, flag_labels: Mapping[str, str]) -> None:
         if self.fmt is StreamFormat.jsonl:
-            typer.echo(json_for_terminal(result.model_dump_json()))
+            typer.echo(json_for_terminal(result.to_json()))
         elif self.fmt is StreamFormat.json:
             self.collected.append(result.to_json_dict())
         else:

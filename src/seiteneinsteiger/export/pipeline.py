@@ -15,10 +15,10 @@ from pathlib import Path
 from seiteneinsteiger.errors import Problem, RuleSetError, SeiteneinsteigerError
 from seiteneinsteiger.export.rows import ExportRow
 from seiteneinsteiger.models.intake import Intake
-from seiteneinsteiger.models.recommendation import Recommendation
+from seiteneinsteiger.rules.result import Result
 
-#: ``recommender(intake, source) -> Recommendation``
-Recommender = Callable[[Intake, str], Recommendation]
+#: ``recommender(intake, source) -> Result``
+Recommender = Callable[[Intake, str], Result]
 
 
 @dataclass(slots=True)
@@ -40,7 +40,7 @@ def make_recommender(
 
     cache = RuleSetCache()
 
-    def run(intake: Intake, source: str) -> Recommendation:
+    def run(intake: Intake, source: str) -> Result:
         return recommend(
             intake,
             source=source,

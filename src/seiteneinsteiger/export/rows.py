@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from seiteneinsteiger.codes import ConsentScope
 from seiteneinsteiger.models.intake import Intake
-from seiteneinsteiger.models.recommendation import Recommendation
+from seiteneinsteiger.rules.result import Result
 
 RECIPIENT_LABELS: dict[str, str] = {
     "school": "die aufnehmende Schule",
@@ -27,7 +27,7 @@ class ExportRow:
     """One pupil to export."""
 
     intake: Intake
-    recommendation: Recommendation
+    recommendation: Result
     source: str
 
     @property

@@ -28,7 +28,6 @@ from seiteneinsteiger.districts import default_district as default_district
 from seiteneinsteiger.errors import Problem, RuleSetError
 from seiteneinsteiger.limits import InputKind
 from seiteneinsteiger.models.intake import Intake
-from seiteneinsteiger.models.recommendation import Recommendation
 from seiteneinsteiger.rules.compile import compile_ruleset
 from seiteneinsteiger.rules.compiled import RuleSet
 from seiteneinsteiger.rules.engine import evaluate
@@ -36,6 +35,7 @@ from seiteneinsteiger.rules.layers import builtin_dir as builtin_dir  # re-expor
 from seiteneinsteiger.rules.layers import builtin_ids as builtin_ids
 from seiteneinsteiger.rules.layers import builtin_root as builtin_root
 from seiteneinsteiger.rules.layers import display_prefix, merge, read_chain, validity
+from seiteneinsteiger.rules.result import Result
 from seiteneinsteiger.rules.schema import HEADER as HEADER
 from seiteneinsteiger.rules.schema import Problems
 
@@ -143,7 +143,7 @@ def recommend(
     rules_dir: Path | None = None,
     reference_date: dt.date | None = None,
     cache: RuleSetCache | None = None,
-) -> Recommendation:
+) -> Result:
     """The recommendation for one intake, with the rule set chosen by precedence."""
     ruleset = (cache or DEFAULT_CACHE).select(rules_dir=rules_dir, district=district, intake=intake)
     return evaluate(intake, ruleset, reference_date=reference_date, source=source)

@@ -25,6 +25,7 @@ from seiteneinsteiger.rules.compiled import (
     Table,
     Template,
     compile_condition,
+    compile_table,
     parse_template,
 )
 from seiteneinsteiger.rules.layers import Layer, Merged, RawRule, RawTable
@@ -472,6 +473,7 @@ def _compile_table(table: RawTable, compiler: _Compiler) -> Table:
         decides=decides,
         hit_policy=table.model.hit_policy,
         rules=rules,
+        match=compile_table(rules, compiler.catalogue),
         otherwise=otherwise,
     )
 
