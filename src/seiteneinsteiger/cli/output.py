@@ -83,6 +83,26 @@ def emit_jsonl(data: Any) -> None:
     typer.echo(json_for_terminal(json.dumps(data, ensure_ascii=False, default=str)))
 
 
+class JsonArrayWriter:
+    """A JSON array written item by item (``--format json`` of a batch, flat memory).
+
+    The text is exactly what :func:`emit_json` writes for the whole list: items indented by two
+    spaces, ``[]`` when there is none. Each item comes as JSON text indented by two spaces
+    (``json.dumps(item, indent=2)``); a line break inside it only ever separates JSON tokens.
+    """
+
+    def __init__(self) -> None:
+        self.count = 0
+
+    def add(self, item_json: str) -> None:
+        head = "[\n  " if self.count == 0 else ",\n  "
+        typer.echo(head + json_for_terminal(item_json).replace("\n", "\n  "), nl=False)
+        self.count += 1
+
+    def close(self) -> None:
+        typer.echo("\n]" if self.count else "[]")
+
+
 def problem_line(problem: Problem) -> str:
     text = problem.render()
     if not problem.is_error:

@@ -5,14 +5,14 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from seiteneinsteiger.cli.options import DistrictOption, IntakePaths, RulesOption, parse_date
 from seiteneinsteiger.cli.output import (
+    JsonArrayWriter,
     StreamFormat,
-    emit_json,
     err,
     json_for_terminal,
     out,
@@ -89,7 +89,7 @@ class _Run:
     ) -> None:
         self.cache, self.rules, self.district, self.day = cache, rules, district, day
         self.fmt, self.explain = fmt, explain
-        self.collected: list[dict[str, Any]] = []
+        self.array = JsonArrayWriter() if fmt is StreamFormat.json else None
         self.count = self.failed = 0
         self.reported: set[str] = set()
 
@@ -125,8 +125,8 @@ class _Run:
     def _emit(self, result: Result, loaded: LoadedIntake, flag_labels: Mapping[str, str]) -> None:
         if self.fmt is StreamFormat.jsonl:
             typer.echo(json_for_terminal(result.to_json()))
-        elif self.fmt is StreamFormat.json:
-            self.collected.append(result.to_json_dict())
+        elif self.array is not None:
+            self.array.add(result.to_json(indent=2))
         else:
             from seiteneinsteiger.cli.recommend_text import render
 
@@ -140,8 +140,8 @@ class _Run:
         if self.count == 0:
             err("Keine Intake-Dateien gefunden (.yaml, .yml, .json, .jsonl).")
             raise typer.Exit(ExitCode.INPUT)
-        if self.fmt is StreamFormat.json:
-            emit_json(self.collected)
+        if self.array is not None:
+            self.array.close()
         if self.failed:
             err(f"{self.failed} von {self.count} Intakes ohne Empfehlung.", fg="red")
             raise typer.Exit(ExitCode.INPUT)

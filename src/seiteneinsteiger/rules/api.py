@@ -93,6 +93,7 @@ class RuleSetCache:
     def __init__(self) -> None:
         self._loaded: dict[tuple[Path, tuple[tuple[str, Any], ...]], RuleSet] = {}
         self._districts: dict[str, RuleSet] = {}  # by id: no directory listing per intake
+        self._default: str | None = None  # the default district, read once (env, config.yaml)
 
     def directory(self, root: Path, overrides: Mapping[str, Any] | None = None) -> RuleSet:
         """The rule set in ``root`` (with open parameters set by ``overrides``, for tests)."""
@@ -121,7 +122,11 @@ class RuleSetCache:
         if rules_dir is not None:
             return self.directory(rules_dir)
         chosen = district or (intake.district if intake is not None else None)
-        return self.district(chosen or default_district())
+        if chosen is None:
+            if self._default is None:  # a broken config.yaml is reported for every intake
+                self._default = default_district()
+            chosen = self._default
+        return self.district(chosen)
 
 
 def _hashable(value: Any) -> Any:
