@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from openpyxl import Workbook  # noqa: TID253 - exporters load lazily
@@ -24,7 +24,12 @@ from openpyxl.utils import get_column_letter  # noqa: TID253 - exporters load la
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet  # noqa: TID253 - exporters load lazily
 
 from seiteneinsteiger.export import layout
-from seiteneinsteiger.export.cells import CellValue, write_only_cell, write_only_row
+from seiteneinsteiger.export.cells import (
+    CellValue,
+    write_only_cell,
+    write_only_cells,
+    write_only_row,
+)
 from seiteneinsteiger.export.fields import CATALOGUE, Field
 from seiteneinsteiger.export.profiles import Profile, ProfileField
 from seiteneinsteiger.export.rows import ExportRow
@@ -87,13 +92,20 @@ def _width(spec: ProfileField) -> int:
 
 
 def build_overview_workbook(
-    rows: Iterable[ExportRow], profile: Profile, cover: OverviewCover
+    rows: Iterable[ExportRow],
+    profile: Profile,
+    cover: OverviewCover | Callable[[], OverviewCover],
+    *,
+    workbook: Workbook | None = None,
 ) -> OverviewResult:
     """Stream ``rows`` (already filtered by consent) into a write-only workbook.
 
-    The workbook is returned unsaved (write-only workbooks can be saved exactly once).
+    ``rows`` may be a generator that reads and evaluates each intake as it is asked for; the
+    cover is written last, so ``cover`` may be a function asked after the last row. The
+    workbook (a new one, or ``workbook``, empty and write-only) is returned unsaved
+    (write-only workbooks can be saved exactly once).
     """
-    workbook = Workbook(write_only=True)
+    workbook = workbook or Workbook(write_only=True)
     cover_sheet = workbook.create_sheet(COVER_TITLE)
     cases_sheet = workbook.create_sheet(CASES_TITLE)
     summary_sheet = workbook.create_sheet(SUMMARY_TITLE)
@@ -130,7 +142,7 @@ def build_overview_workbook(
                 counters[summary.name][category] += 1
     _finish_cases_sheet(cases_sheet, specs, count)
     _write_summary(summary_sheet, summary_fields, counters, count)
-    _write_cover(cover_sheet, profile, cover, count)
+    _write_cover(cover_sheet, profile, cover() if callable(cover) else cover, count)
     return OverviewResult(workbook=workbook, cases=case_ids)
 
 
@@ -165,12 +177,7 @@ def _case_row(
     height = layout.row_height(zip(values, widths, strict=True))
     if height is None:
         return write_only_row(ws, values), None
-    cells: list[object] = []
-    for value in values:  # a tall row: every cell wrapped and at the top
-        cell = write_only_cell(ws, value)
-        cell.alignment = layout.VALUE
-        cells.append(cell)
-    return cells, height
+    return list(write_only_cells(ws, values, layout.VALUE)), height  # wrapped, at the top
 
 
 def _finish_cases_sheet(sheet: WriteOnlyWorksheet, specs: list[ProfileField], count: int) -> None:

@@ -7,7 +7,7 @@ file and the case id, never the child.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from seiteneinsteiger.codes import ConsentScope
@@ -62,14 +62,20 @@ def split_by_consent(
     rows: Iterable[ExportRow], recipient: ConsentScope
 ) -> tuple[list[ExportRow], list[LeftOut]]:
     """The rows whose consent names ``recipient``, and the ones left out with their reason."""
-    kept: list[ExportRow] = []
     left: list[LeftOut] = []
+    kept = list(consenting(rows, recipient, left))
+    return kept, left
+
+
+def consenting(
+    rows: Iterable[ExportRow], recipient: ConsentScope, left: list[LeftOut]
+) -> Iterator[ExportRow]:
+    """The rows whose consent names ``recipient``, one at a time; the others go to ``left``."""
     for row in rows:
         if row.intake.consents_to(recipient):
-            kept.append(row)
+            yield row
         else:
             left.append(LeftOut(row.source, row.intake.case_id, consent_reason(recipient)))
-    return kept, left
 
 
 def no_school_reason(row: ExportRow) -> str:
