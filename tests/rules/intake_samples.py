@@ -61,7 +61,9 @@ def sample_intake(rng: random.Random, index: int, first: dt.date, days: int) -> 
             "residence_basis": _maybe(rng, rng.choice(_codes(ResidenceBasis)), 0.4),
             "first_languages": rng.sample(_LANGUAGES, rng.randint(0, 2)),
             "nationalities": rng.sample(_COUNTRIES, rng.randint(0, 2)),
-            "municipality": _maybe(rng, rng.choice(["Ratingen", "Herne", "Unna", "Köln"])),
+            "municipality": _maybe(
+                rng, rng.choice(["Ratingen", "Herne", "Köln", "Un\u202ena\x85"])
+            ),
         },
         "languages": {
             "german": _maybe(rng, rng.choice(_codes(Level))),

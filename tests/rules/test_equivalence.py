@@ -20,6 +20,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from seiteneinsteiger.cli.output import json_for_terminal
 from seiteneinsteiger.cli.recommend_text import render
 from seiteneinsteiger.conditions import Parser, holds
 from seiteneinsteiger.errors import SeiteneinsteigerError
@@ -55,15 +56,19 @@ def _rulesets() -> list[RuleSet]:
 RULESETS = _rulesets()
 
 
-def _outcome(intake: Intake, ruleset: RuleSet, day: dt.date) -> tuple[str, Any, Any]:
+#: File names as the trace shows them, some with characters a terminal acts on (escaped).
+SOURCES = ("fall.yaml", "fälle/Ünal\u202egnp.yaml", "del\x7f-c1\x9b.json")
+
+
+def _outcome(intake: Intake, ruleset: RuleSet, day: dt.date, source: str) -> tuple[str, Any, Any]:
     """("ok", fast, reference) or ("error", fast message, reference message)."""
     try:
-        reference = reference_evaluate(intake, ruleset, reference_date=day, source="x.yaml")
+        reference = reference_evaluate(intake, ruleset, reference_date=day, source=source)
     except SeiteneinsteigerError as exc:
         with pytest.raises(SeiteneinsteigerError) as fast_error:
-            evaluate(intake, ruleset, reference_date=day, source="x.yaml")
+            evaluate(intake, ruleset, reference_date=day, source=source)
         return "error", fast_error.value.message, exc.message
-    return "ok", evaluate(intake, ruleset, reference_date=day, source="x.yaml"), reference
+    return "ok", evaluate(intake, ruleset, reference_date=day, source=source), reference
 
 
 @pytest.mark.parametrize("ruleset", RULESETS, ids=lambda ruleset: ruleset.id)
@@ -76,13 +81,15 @@ def test_fast_engine_writes_what_the_reference_wrote(ruleset: RuleSet) -> None:
     for index in range(PER_RULESET):
         intake = Intake.model_validate(sample_intake(rng, index, first, days))
         day = first + dt.timedelta(days=rng.randrange(days)) if index % 3 else intake.intake_date
-        kind, fast, reference = _outcome(intake, ruleset, day)
+        kind, fast, reference = _outcome(intake, ruleset, day, SOURCES[index % len(SOURCES)])
         if kind == "error":
             assert fast == reference
             errors += 1
             continue
         assert isinstance(fast, Result) and isinstance(reference, Recommendation)
         assert fast.to_json() == reference.model_dump_json()
+        escaped = json_for_terminal(reference.model_dump_json())
+        assert fast.to_json(escape=json_for_terminal) == escaped
         pretty = json.dumps(reference.to_json_dict(), ensure_ascii=False, indent=2, default=str)
         assert fast.to_json(indent=2) == pretty
         expected_text = render(Result.from_model(reference), intake, explain=True)

@@ -17,6 +17,7 @@ from seiteneinsteiger.cli.output import (
     json_for_terminal,
     out,
     show_problem,
+    write_json,
 )
 from seiteneinsteiger.errors import ExitCode, SeiteneinsteigerError, UsageError
 
@@ -124,9 +125,9 @@ class _Run:
 
     def _emit(self, result: Result, loaded: LoadedIntake, flag_labels: Mapping[str, str]) -> None:
         if self.fmt is StreamFormat.jsonl:
-            typer.echo(json_for_terminal(result.to_json()))
+            write_json(result.to_json(escape=json_for_terminal))
         elif self.array is not None:
-            self.array.add(result.to_json(indent=2))
+            self.array.add(result.to_json(indent=2, escape=json_for_terminal))
         else:
             from seiteneinsteiger.cli.recommend_text import render
 

@@ -371,6 +371,9 @@ def render_parameter(value: Any) -> str:
     return show(value)
 
 
+_RENDERED_LIMIT = 20_000
+
+
 @dataclass(frozen=True, slots=True)
 class Template:
     """A German text with ``{fact}`` placeholders; literal parts and fact names alternate."""
@@ -378,6 +381,10 @@ class Template:
     parts: tuple[tuple[str, str | None], ...]
     names: tuple[str, ...] = field(init=False)  # the placeholders, in order
     constant: str | None = field(init=False)  # the text, when it has no placeholder
+    #: texts already rendered, by the values shown (a batch repeats most of them)
+    rendered: dict[tuple[Any, ...], str] = field(
+        init=False, default_factory=dict, compare=False, repr=False
+    )
 
     def __post_init__(self) -> None:
         names = tuple(name for _, name in self.parts if name is not None)
@@ -394,13 +401,28 @@ class Template:
         """The text with ``values`` (of :attr:`names`, taken earlier), or those of ``first``."""
         if self.constant is not None:
             return self.constant
+        if first:
+            values = tuple(
+                first.get(name, value) for name, value in zip(self.names, values, strict=True)
+            )
+        cache = self.rendered
+        try:
+            text = cache.get(values)
+        except TypeError:  # a list among the values: render without the cache
+            return self._render(values)
+        if text is None:
+            if len(cache) > _RENDERED_LIMIT:
+                cache.clear()
+            text = cache[values] = self._render(values)
+        return text
+
+    def _render(self, values: tuple[Any, ...]) -> str:
         out: list[str] = []
         index = 0
         for literal, name in self.parts:
             out.append(literal)
             if name is not None:
-                value = first[name] if first and name in first else values[index]
-                out.append(render_value(name, value))
+                out.append(render_value(name, values[index]))
                 index += 1
         return "".join(out)
 
@@ -523,6 +545,7 @@ class Rule:
             self.where.line,
             _text(self.because),
             self.sources,
+            constant_outcome=all(assignment.is_constant for assignment in self.assignments),
         )
         object.__setattr__(self, "step", step)
 
@@ -585,13 +608,19 @@ class Table:
                 otherwise.where.line,
                 _text(otherwise.because),
                 otherwise.sources,
+                constant_outcome=all(item.is_constant for item in otherwise.assignments),
             )
         else:
             step = None
         object.__setattr__(self, "otherwise_step", step)
         nothing = f"Keine Regel der Tabelle „{self.title}“ trifft zu."
         no_rule = TraceStep(
-            f"{self.id}/keine-Regel", self.ruleset, where.trace_file, where.line, nothing
+            f"{self.id}/keine-Regel",
+            self.ruleset,
+            where.trace_file,
+            where.line,
+            nothing,
+            constant_outcome=True,
         )
         object.__setattr__(self, "no_rule_step", no_rule)
 

@@ -51,6 +51,8 @@ class Schulpflicht:
     until: dt.date | None = None
 
 
+_FRAGMENT_LIMIT = 20_000
+
 #: Facts that change while the tables of a rule set run: the outputs of tables (the engine sets
 #: them after each table) and what is derived from them; every other fact is fixed once computed.
 _CHANGING = frozenset(OUTPUTS) | frozenset(OUTPUT_DERIVED)
@@ -70,22 +72,30 @@ class TraceStep:
     line: int
     because: str | Template  # a Template when the text shows facts
     sources: tuple[str, ...] = ()
+    #: the rule sets the same outcome whenever it fires (constants only): its entry's JSON then
+    #: depends on the values its text shows alone, and is kept in :attr:`fragments`
+    constant_outcome: bool = False
     #: the facts its text shows that change while the tables run (outputs of tables): their
     #: values are taken when the rule fires; the others are read from the final facts
     changing: tuple[str, ...] = dataclasses.field(init=False, repr=False)
+    _slots: tuple[tuple[str, bool], ...] = dataclasses.field(init=False, repr=False)
+    fragments: dict[tuple[Escape | None, tuple[Any, ...]], str] = dataclasses.field(
+        init=False, default_factory=dict, compare=False, repr=False
+    )
 
     def __post_init__(self) -> None:
         names = () if isinstance(self.because, str) else self.because.names
-        changing = tuple(name for name in names if is_changing(name))
-        object.__setattr__(self, "changing", changing)
+        slots = tuple((name, is_changing(name)) for name in names)
+        object.__setattr__(self, "_slots", slots)
+        object.__setattr__(self, "changing", tuple(name for name, taken in slots if taken))
 
     def values(self, facts: Mapping[str, Any], taken: tuple[Any, ...]) -> tuple[Any, ...]:
         """The values of the text's placeholders: ``taken`` for the changing ones, in order."""
-        if isinstance(self.because, str):
-            return ()
+        if not taken:
+            return tuple(facts.get(name) for name, _ in self._slots)
         changing = iter(taken)
         return tuple(
-            next(changing) if is_changing(name) else facts.get(name) for name in self.because.names
+            next(changing) if is_taken else facts.get(name) for name, is_taken in self._slots
         )
 
 
@@ -135,6 +145,23 @@ class TraceEntry(tuple[TraceStep, dict[str, Any], Mapping[str, Any], tuple[Any, 
         if isinstance(because, str):
             return because
         return because.render_values(step.values(facts, taken), outcome)
+
+    def json(self, escape: Escape | None = None) -> str:
+        """This entry as compact JSON (an element of ``Result.to_json()``), ``escape`` applied."""
+        step, _, facts, taken = self
+        if not step.constant_outcome:
+            return _escaped(to_json(self.as_contract()).decode("utf-8"), escape)
+        key = (escape, step.values(facts, taken))
+        cache = step.fragments
+        try:
+            text = cache.get(key)
+        except TypeError:  # a list among the values: no cache
+            return _escaped(to_json(self.as_contract()).decode("utf-8"), escape)
+        if text is None:
+            if len(cache) > _FRAGMENT_LIMIT:
+                cache.clear()
+            text = cache[key] = _escaped(to_json(self.as_contract()).decode("utf-8"), escape)
+        return text
 
     def as_contract(self) -> dict[str, Any]:
         step = self[0]
@@ -260,10 +287,12 @@ class Result:
     def format(self) -> Literal["seiteneinsteiger/recommendation@1"]:
         return FORMAT
 
-    def as_contract(self) -> dict[str, Any]:
-        """The contract object with Python values (enum members, dates), keys in contract order."""
+    def as_contract(self, *, trace: bool = True) -> dict[str, Any]:
+        """The contract object with Python values (codes as strings, dates), keys in contract
+        order; what ``to_json`` serialises (plain strings serialise at C speed, enum members
+        through Python). ``trace=False``: without the last two keys, trace and why_not."""
         sp, ruleset = self.schulpflicht, self.ruleset
-        return {
+        contract: dict[str, Any] = {
             "format": FORMAT,
             "case_id": self.case_id,
             "source": self.source,
@@ -271,28 +300,43 @@ class Result:
             "ruleset": {"id": ruleset.id, "version": ruleset.version, "extends": ruleset.extends},
             "age": self.age,
             "schulpflicht": {
-                "status": sp.status,
+                "status": sp.status.value,
                 "since": sp.since,
                 "starts": sp.starts,
                 "until": sp.until,
             },
-            "stage": self.stage,
-            "school_forms": self.school_forms,
+            "stage": self.stage.value,
+            "school_forms": [form.value for form in self.school_forms],
             "grade": self.grade,
             "grade_options": self.grade_options,
             "erstfoerderung": self.erstfoerderung,
-            "erstalphabetisierung": self.erstalphabetisierung,
+            "erstalphabetisierung": self.erstalphabetisierung.value,
             "bk_ifk": self.bk_ifk,
-            "measures": self.measures,
+            "measures": [measure.value for measure in self.measures],
             "flags": self.flags,
-            "trace": [entry.as_contract() for entry in self.trace],
-            "why_not": self.why_not,
         }
+        if trace:
+            contract["trace"] = [entry.as_contract() for entry in self.trace]
+            contract["why_not"] = self.why_not
+        return contract
 
-    def to_json(self, indent: int | None = None) -> str:
+    def to_json(self, indent: int | None = None, *, escape: Escape | None = None) -> str:
         """The JSON text of the contract: what ``Recommendation.model_dump_json()`` writes
-        (compact), or with ``indent`` what ``json.dumps(..., indent=indent)`` writes."""
-        return to_json(self.as_contract(), indent=indent).decode("utf-8")
+        (compact), or with ``indent`` what ``json.dumps(..., indent=indent)`` writes; with
+        ``escape`` (a change character by character, such as cli.output.json_for_terminal)
+        applied to it.
+
+        The compact text is put together from the text of the fields before the trace, the
+        trace entries and the why-not texts, the last two mostly kept from earlier results
+        (see :meth:`TraceEntry.json`): byte for byte what serialising the whole object writes.
+        """
+        if indent is not None:
+            return _escaped(to_json(self.as_contract(), indent=indent).decode("utf-8"), escape)
+        contract = self.as_contract(trace=False)
+        head = _escaped(to_json(contract).decode("utf-8")[:-1], escape)  # no closing brace
+        trace = ",".join([entry.json(escape) for entry in self.trace])
+        why_not = _why_not_json(tuple(self.why_not.items()), escape)
+        return f'{head},"trace":[{trace}],"why_not":{why_not}}}'
 
     def to_json_dict(self) -> dict[str, Any]:
         """The JSON object of the contract (dates as ISO strings): ``model_dump(mode="json")``."""
@@ -371,6 +415,28 @@ _FIELDS = (
     "trace",
     "why_not",
 )
+
+
+Escape = Callable[[str], str]
+
+
+def _escaped(text: str, escape: Escape | None) -> str:
+    return escape(text) if escape is not None else text
+
+
+_WHY_NOT_JSON: dict[tuple[Escape | None, tuple[tuple[str, str], ...]], str] = {}
+
+
+def _why_not_json(items: tuple[tuple[str, str], ...], escape: Escape | None) -> str:
+    """The JSON of a why-not object; most batches repeat a few hundred of them (the texts are
+    kept by the rule set, so their hashes are known)."""
+    key = (escape, items)
+    text = _WHY_NOT_JSON.get(key)
+    if text is None:
+        if len(_WHY_NOT_JSON) > _FRAGMENT_LIMIT:
+            _WHY_NOT_JSON.clear()
+        text = _WHY_NOT_JSON[key] = _escaped(to_json(dict(items)).decode("utf-8"), escape)
+    return text
 
 
 def member_lookup(enum: Any) -> Mapping[str, Any]:
