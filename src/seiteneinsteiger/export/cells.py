@@ -53,6 +53,8 @@ _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
 
 def clean_text(text: str) -> str:
     """``text`` without NUL and other control characters; line breaks as LF, tabs kept."""
+    if text.isprintable():  # nothing to remove or change (the common case)
+        return text
     return _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
 
 
@@ -134,26 +136,36 @@ def write_only_cell(
 
 
 def write_only_cells(
-    ws: WriteOnlyWorksheet, values: Iterable[CellValue], alignment: Alignment
+    ws: WriteOnlyWorksheet,
+    values: Iterable[CellValue],
+    alignment: Alignment,
+    reuse: list[Cell] | None = None,
 ) -> list[Cell]:
     """One write-only cell per value (:func:`write_only_cell`), each with ``alignment``.
 
     The same cells as setting ``cell.alignment = alignment`` on each, but the alignment is
     registered once per row, not hashed again for every cell (a fifth of the time of a tall
     row in a 10,000-pupil overview, see ``benchmarks/export_bench.py``).
+
+    ``reuse``: the cells of the sheet's previous such row, filled again (a write-only sheet
+    writes a row's cells when the row is appended and keeps none of them); new cells are
+    added to it as needed. Every cell gets a fresh style, so nothing of the last row stays.
     """
     from openpyxl.styles.cell_style import StyleArray
 
     workbook: Any = ws.parent  # openpyxl's stubs do not know its style registers
-    alignment_id = workbook._alignments.add(alignment)
-    cells = []
-    for value in values:
-        cell = write_only_cell(ws, value)
-        styled: Any = cell  # what openpyxl's StyleDescriptor does, with the index known
-        if not styled._style:
-            styled._style = StyleArray()
-        styled._style.alignmentId = alignment_id
-        cells.append(cell)
+    aligned = StyleArray()
+    aligned.alignmentId = workbook._alignments.add(alignment)
+    cells: list[Any] = reuse if reuse is not None else []  # Any: openpyxl's private _style
+    cell_class = _quiet_cell_class()
+    count = 0
+    for count, value in enumerate(values, 1):
+        if count > len(cells):
+            cells.append(cell_class(ws, column=1, row=1))
+        cell = cells[count - 1]
+        cell._style = StyleArray(aligned)  # what openpyxl's StyleDescriptor would store
+        put(cell, value)
+    del cells[count:]
     return cells
 
 

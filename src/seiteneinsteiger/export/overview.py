@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from openpyxl import Workbook  # noqa: TID253 - exporters load lazily
+from openpyxl.cell.cell import Cell  # noqa: TID253 - exporters load lazily
 from openpyxl.formatting.rule import FormulaRule  # noqa: TID253 - exporters load lazily
 from openpyxl.styles import Font, PatternFill  # noqa: TID253 - exporters load lazily
 from openpyxl.utils import get_column_letter  # noqa: TID253 - exporters load lazily
@@ -131,10 +132,12 @@ def build_overview_workbook(
         height=layout.row_height(zip(headers, widths, strict=True)),
     )
     count = 0
+    reused: list[Cell] = []
     for row in rows:
         count += 1
         case_ids.append(row.intake.case_id)
-        cells, height = _case_row(cases_sheet, [spec.field.value(row) for spec in specs], widths)
+        values = [spec.field.value(row) for spec in specs]
+        cells, height = _case_row(cases_sheet, values, widths, reused)
         layout.append_row(cases_sheet, cells, index=count + 1, height=height)
         for summary in summary_fields:
             category = summary.category(row) if summary.category else None
@@ -169,15 +172,15 @@ def _prepare_cases_sheet(sheet: WriteOnlyWorksheet, specs: list[ProfileField]) -
 
 
 def _case_row(
-    ws: WriteOnlyWorksheet, values: list[CellValue], widths: list[int]
+    ws: WriteOnlyWorksheet, values: list[CellValue], widths: list[int], reused: list[Cell]
 ) -> tuple[list[object], float | None]:
     """One case as cells. A row whose text does not fit its columns is as high as its longest
-    text, its cells wrapped and top-aligned; other rows are passed plainly (fast, see
-    write_only_row)."""
+    text, its cells wrapped and top-aligned (the cells of the last such row filled again,
+    ``reused``); other rows are passed plainly (fast, see write_only_row)."""
     height = layout.row_height(zip(values, widths, strict=True))
     if height is None:
         return write_only_row(ws, values), None
-    return list(write_only_cells(ws, values, layout.VALUE)), height  # wrapped, at the top
+    return list(write_only_cells(ws, values, layout.VALUE, reused)), height  # wrapped, on top
 
 
 def _finish_cases_sheet(sheet: WriteOnlyWorksheet, specs: list[ProfileField], count: int) -> None:
