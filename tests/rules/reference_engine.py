@@ -9,24 +9,27 @@ The optimised engine must produce exactly the same JSON.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from seiteneinsteiger.codes import SchoolForm
 from seiteneinsteiger.conditions import (
-    Failure,
-    FieldSpec,
-    Test,
-    describe_failure,
     failure,
     holds,
     show,
 )
-from seiteneinsteiger.errors import RuleSetError
 from seiteneinsteiger.models.intake import Intake
 from seiteneinsteiger.models.recommendation import Recommendation
-from seiteneinsteiger.rules.compiled import VALUE_LABELS, Assignment, Rule, RuleSet, Table, Where
+from seiteneinsteiger.rules.compiled import Assignment, Rule, RuleSet, Table, Where
+from seiteneinsteiger.rules.engine import (  # the helpers that did not change
+    _FOERDERSCHULE_WHY_NOT,
+    _FORMS,
+    _PHASE_STATUS,
+    NO_RULE_MATCHED,
+    RuleConflictError,
+    _forms,
+    _overlap,
+    _readable,
+)
 from seiteneinsteiger.rules.facts import (
     LIST_OUTPUTS,
     WHY_NOT_PREFIX,
@@ -34,29 +37,6 @@ from seiteneinsteiger.rules.facts import (
 )
 
 from .reference_facts import compute_facts
-
-NO_RULE_MATCHED = "NO_RULE_MATCHED"
-_FORMS = tuple(form.value for form in SchoolForm)
-_PHASE_STATUS = {
-    "before_start": "not_yet",
-    "vollzeit": "schulpflichtig",
-    "sek2": "schulpflichtig",
-    "ended": "no_longer",
-}
-_FOERDERSCHULE_WHY_NOT = (
-    "Eine Förderschule wird bei der Erstberatung nicht empfohlen: fehlende Deutschkenntnisse, "
-    "fehlender Schulbesuch oder fehlende Alphabetisierung begründen keinen sonderpädagogischen "
-    "Unterstützungsbedarf (AO-SF; in der gelesenen Fassung § 18 Abs. 1)."
-)
-
-
-class RuleConflictError(RuleSetError):
-    """Two rules of a ``unique`` table matched (SE-T002), or two collect rules set a single
-    output to different values (SE-T003)."""
-
-    def __init__(self, message: str, *, code: str, hint: str | None = None) -> None:
-        super().__init__(f"{code}: {message}", hint=hint)
-        self.code = code
 
 
 def evaluate(
@@ -272,42 +252,3 @@ class _Run:
         if reason is None:
             return f"eine andere Regel derselben Tabelle hat entschieden{suffix}"
         return _readable(reason, self.facts, self.ruleset.catalogue) + suffix
-
-
-def _forms(stage: str, forms: Any) -> list[str]:
-    """Recommended school forms: none without a stage, and never a Förderschule (§ 18 AO-SF)."""
-    if stage == "none":
-        return []
-    return [form for form in forms if form != "foerderschule"]
-
-
-def _readable(reason: Failure, facts: Mapping[str, Any], catalogue: Mapping[str, FieldSpec]) -> str:
-    """The failure text with German labels for coded values ("keine Kenntnisse", not "none")."""
-    test = reason.test
-    if test is None:
-        return reason.text
-    spec = catalogue[test.field]
-    value = facts.get(test.field)
-    if reason.text != describe_failure(test, value, spec):
-        return reason.text  # a combined text (any_of): keep it as it is
-    labelled = Test(test.field, test.operator, _label(test.field, test.operand), test.path)
-    return describe_failure(labelled, _label(test.field, value), spec)
-
-
-def _label(name: str, value: Any) -> Any:
-    labels = VALUE_LABELS.get(name)
-    if labels is None or value is None or isinstance(value, bool):
-        return value
-    if isinstance(value, tuple | list):
-        return tuple(labels.get(str(item), str(item)) for item in value)
-    return labels.get(str(value), str(value))
-
-
-def _overlap(table: Table, matched: list[Rule]) -> RuleConflictError:
-    names = ", ".join(f"{rule.id} ({rule.where.render()})" for rule in matched)
-    return RuleConflictError(
-        f"In der Tabelle '{table.id}' (hit_policy: unique) treffen mehrere Regeln zu: {names}",
-        code="SE-T002",
-        hint="Bitte die Bedingungen so einschränken, dass höchstens eine Regel zutrifft "
-        "('seiteneinsteiger rules check' findet solche Überschneidungen).",
-    )

@@ -7,13 +7,21 @@ import datetime as dt
 from operator import attrgetter
 from typing import Any
 
+from seiteneinsteiger.dates import completed_years, months_between, school_year_start
 from seiteneinsteiger.models.intake import Intake
-from seiteneinsteiger.rules.facts import INTAKE_FACTS, Parameters
-
-
-def completed_years(birth: dt.date, on: dt.date) -> int:
-    return on.year - birth.year - ((on.month, on.day) < (birth.month, birth.day))
-
+from seiteneinsteiger.rules.facts import (  # the helpers that did not change
+    INTAKE_FACTS,
+    Parameters,
+    _certificates,
+    _short_stay,
+    admission_year_start,
+    grade_options,
+    grades_below,
+    phase,
+    schulpflicht_start,
+    sek2_end,
+    vollzeit_end,
+)
 
 _GETTERS = tuple((fact.name, attrgetter(fact.name)) for fact in INTAKE_FACTS)
 
@@ -24,110 +32,6 @@ def intake_values(intake: Intake) -> dict[str, Any]:
         value = getter(intake)
         values[name] = tuple(value) if isinstance(value, list) else value
     return values
-
-
-def anniversary(birth: dt.date, years: int) -> dt.date:
-    """The birthday on which ``years`` count (29 February → 1 March in other years)."""
-    try:
-        return birth.replace(year=birth.year + years)
-    except ValueError:
-        return dt.date(birth.year + years, 3, 1)
-
-
-def school_year_start(day: dt.date, start: tuple[int, int]) -> dt.date:
-    """The first day of the school year that contains ``day``."""
-    year = day.year if (day.month, day.day) >= start else day.year - 1
-    return dt.date(year, *start)
-
-
-def school_year_end(day: dt.date, start: tuple[int, int]) -> dt.date:
-    """The last day of the school year that contains ``day``."""
-    first = school_year_start(day, start)
-    return dt.date(first.year + 1, *start) - dt.timedelta(days=1)
-
-
-def schulpflicht_start(birth: dt.date, params: Parameters) -> dt.date:
-    """1 August of the year Y in which the entry birthday falls on or before the Stichtag.
-
-    § 35 Abs. 1 SchulG: "bis zum Beginn des 30. September das sechste Lebensjahr vollendet";
-    born 30.09. completes it at the end of 29.09. and is schulpflichtig, born 01.10. is not.
-    """
-    birthday = anniversary(birth, params.school_entry_age)
-    year = birthday.year if (birthday.month, birthday.day) <= params.stichtag else birthday.year + 1
-    return dt.date(year, *params.school_year_start)
-
-
-def vollzeit_end(start: dt.date, params: Parameters) -> dt.date:
-    """The last day of the fictive ten Vollzeit school years counted from ``start`` (§ 37)."""
-    return dt.date(start.year + params.vollzeit_years, *params.school_year_start) - dt.timedelta(1)
-
-
-def sek2_end(birth: dt.date, params: Parameters) -> dt.date:
-    """End of the school year in which the 18th year of life is completed (§ 38 Abs. 3).
-
-    The year is completed at the end of the day before the 18th birthday: born 01.08.2007 →
-    completed 31.07.2025 → ends 31.07.2025; born 02.08.2007 → completed 01.08.2025 → 31.07.2026.
-    """
-    completed = anniversary(birth, params.sek2_end_age) - dt.timedelta(days=1)
-    return school_year_end(completed, params.school_year_start)
-
-
-def phase(day: dt.date, start: dt.date, vollzeit: dt.date, sek2: dt.date) -> str:
-    if day < start:
-        return "before_start"
-    if day <= vollzeit:
-        return "vollzeit"
-    if day <= sek2:
-        return "sek2"
-    return "ended"
-
-
-def months_between(start: dt.date, day: dt.date) -> int:
-    """Completed calendar months from ``start`` to ``day`` (0 when ``day`` is before it)."""
-    months = (day.year - start.year) * 12 + day.month - start.month - (day.day < start.day)
-    return max(0, months)
-
-
-def grade_options(age_grade: int, below: int, low: int, high: int) -> tuple[int, ...]:
-    """Age-grade and up to ``below`` grades under it, each clipped into ``low..high``."""
-    grades = {min(high, max(low, grade)) for grade in range(age_grade - below, age_grade + 1)}
-    return tuple(sorted(grades))
-
-
-_LEAVING = frozenset({"lower_secondary", "upper_secondary", "vocational"})
-
-
-def _certificates(intake: Intake) -> tuple[tuple[str, ...], bool]:
-    kinds: list[str] = []
-    foreign = False
-    for certificate in intake.schooling.certificates:
-        kind = str(certificate.kind.value)
-        if kind not in kinds:
-            kinds.append(kind)
-        foreign = foreign or (kind in _LEAVING and certificate.country != "DE")
-    return tuple(kinds), foreign
-
-
-def _short_stay(intake: Intake, day: dt.date, years: int) -> bool | None:
-    schooling = intake.schooling
-    if schooling.german_school_years is not None:
-        return schooling.german_school_years < years
-    if schooling.german_school_since is not None:
-        return completed_years(schooling.german_school_since, day) < years
-    return None
-
-
-def admission_year_start(day: dt.date, params: Parameters) -> dt.date:
-    """The first day of the school year the recommendation is for (see the module docstring).
-
-    From ``next_school_year_from`` (a day between 1 January and 31 July) to the end of the
-    school year it is the coming school year; a value from ``08-01`` on never switches.
-    """
-    first = school_year_start(day, params.school_year_start)
-    switch = params.next_school_year_from
-    if switch < params.school_year_start and day >= dt.date(first.year + 1, *switch):
-        return dt.date(first.year + 1, *params.school_year_start)
-    return first
 
 
 def early_admission_start(start: dt.date, admission: dt.date, params: Parameters) -> dt.date | None:
@@ -208,18 +112,6 @@ def derived_values(intake: Intake, day: dt.date, params: Parameters) -> dict[str
     values["grade_options_primar"] = grade_options(values["age_grade"], below, 1, 4)
     values["grade_options_sek1"] = grade_options(values["age_grade"], below, 5, 10)
     return values
-
-
-def grades_below(deficit: int | None, interrupted: int | None, params: Parameters) -> int:
-    """How many grades below the age-grade the counsellor may choose (lead decision L2).
-
-    As far as the schooling gives a reason (missing school years or an interruption), capped by
-    ``max_grade_below_age``; with unknown school years the counsellor must judge: the cap.
-    """
-    cap = params.max_grade_below_age
-    if deficit is None:
-        return cap
-    return min(cap, max(deficit, interrupted or 0, 0))
 
 
 def compute_facts(intake: Intake, day: dt.date, params: Parameters) -> dict[str, Any]:

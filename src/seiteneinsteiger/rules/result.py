@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import inspect
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
@@ -79,7 +80,7 @@ class TraceStep:
     #: values are taken when the rule fires; the others are read from the final facts
     changing: tuple[str, ...] = dataclasses.field(init=False, repr=False)
     _slots: tuple[tuple[str, bool], ...] = dataclasses.field(init=False, repr=False)
-    fragments: dict[tuple[Escape | None, tuple[Any, ...]], str] = dataclasses.field(
+    fragments: dict[tuple[Escape | None, int | None, tuple[Any, ...]], str] = dataclasses.field(
         init=False, default_factory=dict, compare=False, repr=False
     )
 
@@ -146,22 +147,26 @@ class TraceEntry(tuple[TraceStep, dict[str, Any], Mapping[str, Any], tuple[Any, 
             return because
         return because.render_values(step.values(facts, taken), outcome)
 
-    def json(self, escape: Escape | None = None) -> str:
-        """This entry as compact JSON (an element of ``Result.to_json()``), ``escape`` applied."""
+    def json(self, escape: Escape | None = None, indent: int | None = None) -> str:
+        """This entry as JSON (an element of ``Result.to_json()``), ``escape`` applied; with
+        ``indent``, as ``json.dumps(entry, indent=indent)`` writes it on its own."""
         step, _, facts, taken = self
         if not step.constant_outcome:
-            return _escaped(to_json(self.as_contract()).decode("utf-8"), escape)
-        key = (escape, step.values(facts, taken))
+            return self._json(escape, indent)
+        key = (escape, indent, step.values(facts, taken))
         cache = step.fragments
         try:
             text = cache.get(key)
         except TypeError:  # a list among the values: no cache
-            return _escaped(to_json(self.as_contract()).decode("utf-8"), escape)
+            return self._json(escape, indent)
         if text is None:
             if len(cache) > _FRAGMENT_LIMIT:
                 cache.clear()
-            text = cache[key] = _escaped(to_json(self.as_contract()).decode("utf-8"), escape)
+            text = cache[key] = self._json(escape, indent)
         return text
+
+    def _json(self, escape: Escape | None, indent: int | None) -> str:
+        return _escaped(to_json(self.as_contract(), indent=indent).decode("utf-8"), escape)
 
     def as_contract(self) -> dict[str, Any]:
         step = self[0]
@@ -331,12 +336,29 @@ class Result:
         (see :meth:`TraceEntry.json`): byte for byte what serialising the whole object writes.
         """
         if indent is not None:
-            return _escaped(to_json(self.as_contract(), indent=indent).decode("utf-8"), escape)
+            return self._indented(indent, escape)
         contract = self.as_contract(trace=False)
         head = _escaped(to_json(contract).decode("utf-8")[:-1], escape)  # no closing brace
         trace = ",".join([entry.json(escape) for entry in self.trace])
-        why_not = _why_not_json(tuple(self.why_not.items()), escape)
+        why_not = _why_not_json(tuple(self.why_not.items()), escape, None)
         return f'{head},"trace":[{trace}],"why_not":{why_not}}}'
+
+    def _indented(self, indent: int, escape: Escape | None) -> str:
+        """The indented text from the same pieces: each piece written on its own and moved to
+        its depth (a line break in JSON text only ever separates tokens)."""
+        contract = self.as_contract(trace=False)
+        head = _escaped(to_json(contract, indent=indent).decode("utf-8")[:-2], escape)  # "\n}"
+        one, two = " " * indent, " " * (2 * indent)
+        if self.trace:
+            entries = ",\n".join(
+                two + entry.json(escape, indent).replace("\n", "\n" + two) for entry in self.trace
+            )
+            trace = f"[\n{entries}\n{one}]"
+        else:
+            trace = "[]"
+        why_not = _why_not_json(tuple(self.why_not.items()), escape, indent)
+        why_not = why_not.replace("\n", "\n" + one)
+        return f'{head},\n{one}"trace": {trace},\n{one}"why_not": {why_not}\n}}'
 
     def to_json_dict(self) -> dict[str, Any]:
         """The JSON object of the contract (dates as ISO strings): ``model_dump(mode="json")``."""
@@ -396,25 +418,8 @@ class Result:
         )
 
 
-_FIELDS = (
-    "case_id",
-    "source",
-    "reference_date",
-    "ruleset",
-    "age",
-    "schulpflicht",
-    "stage",
-    "school_forms",
-    "grade",
-    "grade_options",
-    "erstfoerderung",
-    "erstalphabetisierung",
-    "bk_ifk",
-    "measures",
-    "flags",
-    "trace",
-    "why_not",
-)
+#: The fields of a result, in contract order: the keyword arguments of its constructor.
+_FIELDS = tuple(inspect.signature(Result.__init__).parameters)[1:]
 
 
 Escape = Callable[[str], str]
@@ -424,18 +429,21 @@ def _escaped(text: str, escape: Escape | None) -> str:
     return escape(text) if escape is not None else text
 
 
-_WHY_NOT_JSON: dict[tuple[Escape | None, tuple[tuple[str, str], ...]], str] = {}
+_WHY_NOT_JSON: dict[tuple[Escape | None, int | None, tuple[tuple[str, str], ...]], str] = {}
 
 
-def _why_not_json(items: tuple[tuple[str, str], ...], escape: Escape | None) -> str:
+def _why_not_json(
+    items: tuple[tuple[str, str], ...], escape: Escape | None, indent: int | None
+) -> str:
     """The JSON of a why-not object; most batches repeat a few hundred of them (the texts are
     kept by the rule set, so their hashes are known)."""
-    key = (escape, items)
+    key = (escape, indent, items)
     text = _WHY_NOT_JSON.get(key)
     if text is None:
         if len(_WHY_NOT_JSON) > _FRAGMENT_LIMIT:
             _WHY_NOT_JSON.clear()
-        text = _WHY_NOT_JSON[key] = _escaped(to_json(dict(items)).decode("utf-8"), escape)
+        json_text = to_json(dict(items), indent=indent).decode("utf-8")
+        text = _WHY_NOT_JSON[key] = _escaped(json_text, escape)
     return text
 
 
