@@ -19,6 +19,8 @@ $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	@# an editable install runs from src/: compile it once, as pip does for an installed wheel
+	$(BIN)/python -m compileall -q src
 	@touch $(STAMP)
 
 # The demo keeps its register, export log and temp files in demo-output/, never in a

@@ -1,11 +1,13 @@
-"""Overview export for 10,000 pupils: write-only mode (used) against normal mode (rejected).
+"""Benchmark: ``export overview`` for 10,000 pupils against openpyxl's write-only floor.
 
-Each variant runs in its own process, so ``ru_maxrss`` (peak resident memory) belongs to it
-alone. Reported: seconds for building and saving the workbook, peak RSS after the rows were
-built, peak RSS at the end, and the difference (what the workbook itself cost).
+Each figure runs in its own process (peak RSS of that process alone, see benchlib.run):
 
-The rows are the 17 example intakes repeated with their own case ids and a hand-made
-recommendation, so the benchmark needs no rule set.
+(a) the workbook: ``build_overview_workbook`` + save from rows already evaluated (streamed
+    from a generator), against (b) the floor: openpyxl write-only writing the same values
+    (10,000 rows x 31 columns, no styles) -- target (a)/(b) <= 2 with flat memory;
+(c) the whole command ``seiteneinsteiger export overview DIR`` on 10,000 intake files,
+    against (d) its floor: parsing the files (CSafeLoader) plus (b) -- target (c)/(d) <= 2,
+    peak RSS flat (compare with 1,000 files).
 
 Usage: ``python benchmarks/export_bench.py [PUPILS]`` (default 10000).
 """
@@ -13,91 +15,27 @@ Usage: ``python benchmarks/export_bench.py [PUPILS]`` (default 10000).
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
+import os
 import resource
-import statistics
-import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-REPO = Path(__file__).resolve().parent.parent
+from benchlib import PARSE_ONLY, best, generate, verdict
+
 DEFAULT_PUPILS = 10_000
 REPEAT = 3
 
 
-def _rows(count: int) -> list[Any]:
-    from seiteneinsteiger.codes import SchoolForm, SchulpflichtStatus, Stage
-    from seiteneinsteiger.export.rows import ExportRow
-    from seiteneinsteiger.intake_io import load_intakes
-    from seiteneinsteiger.models.intake import completed_years
-    from seiteneinsteiger.models.recommendation import Recommendation, RuleSetRef, Schulpflicht
+def _rows(directory: Path) -> Iterator[Any]:
+    from seiteneinsteiger.export.pipeline import Prepared, iter_rows, make_recommender
 
-    intakes = [
-        loaded.intake
-        for loaded in load_intakes([REPO / "examples" / "intakes"], today=dt.date(2026, 3, 1))
-        if loaded.intake is not None
-    ]
-    rows = []
-    for index in range(count):
-        base = intakes[index % len(intakes)]
-        intake = base.model_copy(update={"case_id": f"BM-{index:06d}"})
-        age = completed_years(intake.pupil.birth_date, intake.intake_date)
-        flags = ["HSU_OFFER"] if index % 3 else ["HSU_OFFER", "LATIN_SCRIPT_LITERACY"]
-        recommendation = Recommendation(
-            case_id=intake.case_id,
-            reference_date=intake.intake_date,
-            ruleset=RuleSetRef(id="bench", version="1"),
-            age=age,
-            schulpflicht=Schulpflicht(status=SchulpflichtStatus.schulpflichtig),
-            stage=Stage.sek1,
-            school_forms=[SchoolForm.gesamtschule, SchoolForm.realschule],
-            grade=7,
-            grade_options=[6, 7],
-            erstfoerderung=True,
-            flags=flags if index % 5 else [],
-        )
-        rows.append(ExportRow(intake, recommendation, f"bench/{index}.yaml"))
-    return rows
-
-
-def _normal_mode(rows: list[Any], profile: Any, target: Path) -> None:
-    """The rejected approach: the same cases sheet, built in memory (normal mode)."""
-    from openpyxl import Workbook
-    from openpyxl.formatting.rule import FormulaRule
-    from openpyxl.styles import PatternFill
-    from openpyxl.utils import get_column_letter
-
-    from seiteneinsteiger.export.cells import put
-
-    workbook = Workbook()
-    sheet = workbook.active
-    assert sheet is not None
-    sheet.title = "Fälle"
-    specs = list(profile.fields)
-    for column, spec in enumerate(specs, 1):
-        put(sheet.cell(row=1, column=column), spec.header)
-    for line, row in enumerate(rows, 2):
-        for column, spec in enumerate(specs, 1):
-            put(sheet.cell(row=line, column=column), spec.field.value(row))
-    last = get_column_letter(len(specs))
-    sheet.freeze_panes = "D2"
-    sheet.auto_filter.ref = f"A1:{last}{len(rows) + 1}"
-    sheet.conditional_formatting.add(
-        f"A2:{last}{len(rows) + 1}",
-        FormulaRule(formula=["$AD2>0"], fill=PatternFill("solid", bgColor="FFF2CC")),  # type: ignore[no-untyped-call]
-    )
-    workbook.save(target)
-
-
-def _write_only_mode(rows: list[Any], profile: Any, target: Path) -> None:
-    """The approach used by ``export overview``."""
-    from seiteneinsteiger.export.overview import OverviewCover, build_overview_workbook
-
-    result = build_overview_workbook(rows, profile, OverviewCover(created=dt.date(2026, 3, 1)))
-    result.workbook.save(target)
+    return iter_rows([directory], make_recommender(district="nrw"), Prepared())
 
 
 def _peak_mb() -> float:
@@ -105,33 +43,39 @@ def _peak_mb() -> float:
     return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
 
 
-def worker(mode: str, count: int) -> dict[str, Any]:
+def worker(mode: str, directory: Path) -> dict[str, Any]:
+    """In its own process: the rows' values are computed first (not timed), then written."""
+    from openpyxl import Workbook
+
+    from seiteneinsteiger.export.overview import OverviewCover, build_overview_workbook
     from seiteneinsteiger.export.profiles import load_profile
 
     profile = load_profile("schulamt")
-    rows = _rows(count)
+    specs = list(profile.fields)
+    rows = list(_rows(directory))
+    values = [[spec.field.value(row) for spec in specs] for row in rows] if mode == "floor" else []
+    if mode == "floor":
+        rows = []
     before = _peak_mb()
-    with tempfile.TemporaryDirectory() as directory:
-        target = Path(directory) / "uebersicht.xlsx"
-        start = time.perf_counter()
-        (_write_only_mode if mode == "write-only" else _normal_mode)(rows, profile, target)
-        seconds = time.perf_counter() - start
-        size = target.stat().st_size
-    after = _peak_mb()
-    return {
-        "mode": mode,
-        "pupils": count,
-        "seconds": round(seconds, 2),
-        "peak_mb_rows": round(before, 1),
-        "peak_mb_end": round(after, 1),
-        "delta_mb": round(after - before, 1),
-        "file_mb": round(size / 1e6, 2),
-    }
+    start = time.perf_counter()
+    if mode == "floor":
+        workbook = Workbook(write_only=True)
+        sheet = workbook.create_sheet("Fälle")
+        for line in values:
+            sheet.append(line)
+        workbook.save(io.BytesIO())
+    else:
+        cover = OverviewCover(created=dt.date(2026, 3, 1))
+        build_overview_workbook(iter(rows), profile, cover).workbook.save(io.BytesIO())
+    seconds = time.perf_counter() - start
+    return {"seconds": seconds, "delta_mb": _peak_mb() - before, "cases": len(rows or values)}
 
 
-def _run(mode: str, count: int) -> dict[str, Any]:
+def _worker_run(mode: str, directory: Path) -> dict[str, Any]:
+    import subprocess
+
     done = subprocess.run(
-        [sys.executable, __file__, "--worker", mode, str(count)],
+        [sys.executable, __file__, "--worker", mode, str(directory)],
         capture_output=True,
         text=True,
         check=True,
@@ -140,27 +84,68 @@ def _run(mode: str, count: int) -> dict[str, Any]:
     return result
 
 
+def _fastest(mode: str, directory: Path) -> dict[str, Any]:
+    runs = [_worker_run(mode, directory) for _ in range(REPEAT)]
+    return min(runs, key=lambda run: float(run["seconds"]))
+
+
+def _command(directory: Path, target: Path) -> list[str]:
+    return [
+        sys.executable,
+        "-m",
+        "seiteneinsteiger",
+        "export",
+        "overview",
+        str(directory),
+        "-o",
+        str(target),
+        "--district",
+        "nrw",
+        "--force",
+    ]
+
+
 def main(argv: list[str]) -> int:
     if len(argv) == 3 and argv[0] == "--worker":
-        print(json.dumps(worker(argv[1], int(argv[2]))))
+        print(json.dumps(worker(argv[1], Path(argv[2]))))
         return 0
     count = int(argv[0]) if argv else DEFAULT_PUPILS
-    print(f"Fallübersicht (Profil schulamt, 31 Spalten) für {count} Schülerinnen und Schüler,")
-    print(f"Median aus {REPEAT} Läufen je Modus, jeder Lauf ein eigener Prozess")
-    header = ("Modus", "Sekunden", "RSS Zeilen MB", "RSS Ende MB", "Δ MB", "Datei MB")
-    print(f"{header[0]:<22}" + "".join(f"{h:>14}" for h in header[1:]))
-    results: dict[str, list[dict[str, Any]]] = {"write-only": [], "normal": []}
-    for _ in range(REPEAT):
-        for mode in results:  # alternate, so machine noise hits both alike
-            results[mode].append(_run(mode, count))
-    for mode, label in (("write-only", "write-only (genutzt)"), ("normal", "normal (verworfen)")):
-        runs = results[mode]
-        values = [
-            statistics.median(r[key] for r in runs)
-            for key in ("seconds", "peak_mb_rows", "peak_mb_end", "delta_mb", "file_mb")
-        ]
-        print(f"{label:<22}" + "".join(f"{v:>14.2f}" for v in values))
-    return 0
+    with tempfile.TemporaryDirectory(prefix="se-bench-") as tmp:
+        directory, few = Path(tmp) / "intakes", Path(tmp) / "wenige"
+        generate(directory, count)
+        generate(few, max(1, count // 10), seed=7)
+        env = dict(os.environ, SEITENEINSTEIGER_HOME=str(Path(tmp) / "home"))
+        ours, floor = _fastest("overview", directory), _fastest("floor", directory)
+        target = Path(tmp) / "uebersicht.xlsx"
+        whole = best(_command(directory, target), REPEAT, env=env)
+        small = best(_command(few, target), REPEAT, env=env)
+        parse = best([sys.executable, "-c", PARSE_ONLY, str(directory)], REPEAT)
+    book_ratio = ours["seconds"] / floor["seconds"]
+    floor_whole = parse.seconds + floor["seconds"]
+    whole_ratio = whole.seconds / floor_whole
+    print(f"export overview (Profil schulamt, 31 Spalten) für {count} Schülerinnen und Schüler")
+    print(f"Schnellster von {REPEAT} Läufen, jeder in einem eigenen Prozess")
+    print("  Arbeitsmappe aus ausgewerteten Zeilen:")
+    print(
+        f"    (b) openpyxl write-only, gleiche Werte: {floor['seconds']:7.2f} s  "
+        f"+{floor['delta_mb']:5.0f} MB"
+    )
+    print(
+        f"    (a) build_overview_workbook + save:    {ours['seconds']:7.2f} s  "
+        f"+{ours['delta_mb']:5.0f} MB  Verhältnis {book_ratio:.2f} {verdict(book_ratio, 2)}"
+    )
+    print("  Ganzer Befehl (Intakes lesen, auswerten, schreiben):")
+    print(f"    (d) Boden: YAML parsen {parse.seconds:.2f} s + (b) = {floor_whole:7.2f} s")
+    print(
+        f"    (c) export overview:                   {whole.seconds:7.2f} s  "
+        f"{whole.peak_mb:5.0f} MB  Verhältnis {whole_ratio:.2f} {verdict(whole_ratio, 2)}"
+    )
+    print(
+        f"    Spitzenspeicher {count} gegen {max(1, count // 10)} Fälle: "
+        f"{whole.peak_mb:.0f} MB / {small.peak_mb:.0f} MB (flach: gleich)"
+    )
+    ok = whole.code == small.code == 0 and book_ratio <= 2 and whole_ratio <= 2
+    return 0 if ok else 1
 
 
 if __name__ == "__main__":

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import difflib
 import gettext
+import importlib.util
+import json
 from enum import StrEnum
 from functools import cache
-from typing import Any
+from pathlib import Path
 
 from seiteneinsteiger.errors import brief
 
@@ -433,12 +435,44 @@ LANGUAGE_LABELS: dict[str, str] = {
 }
 
 
+# The ISO lists come from pycountry's data files, read directly: importing pycountry costs about
+# 130 ms (it loads importlib.metadata for its version) and its first language lookup about 50 ms
+# more, on every single command; reading the JSON file of a list costs a few milliseconds and
+# gives the same records. pycountry itself is imported only to suggest a code for a wrong one.
+
+
+@cache
+def _pycountry_dir() -> Path:
+    spec = importlib.util.find_spec("pycountry")  # finds the package without importing it
+    if spec is None or not spec.submodule_search_locations:  # pragma: no cover - a dependency
+        raise ImportError("pycountry")
+    return Path(next(iter(spec.submodule_search_locations)))
+
+
+@cache
+def _iso_records(database: str) -> list[dict[str, str]]:
+    """The records of one of pycountry's lists (``iso3166-1``, ``iso639-3``)."""
+    with (_pycountry_dir() / "databases" / f"{database}.json").open("rb") as file:
+        data = json.load(file)
+    (records,) = data.values()
+    return list(records)
+
+
+@cache
+def _iso_index(database: str, key: str) -> dict[str, dict[str, str]]:
+    """Records by one field, case-insensitive (like pycountry's ``get``)."""
+    return {record[key].lower(): record for record in _iso_records(database) if key in record}
+
+
+def _country(**field: str) -> dict[str, str] | None:
+    ((key, value),) = field.items()
+    return _iso_index("iso3166-1", key).get(value.lower())
+
+
 @cache
 def _german(domain: str) -> gettext.NullTranslations:
-    import pycountry
-
     try:
-        return gettext.translation(domain, pycountry.LOCALES_DIR, languages=["de"])
+        return gettext.translation(domain, _pycountry_dir() / "locales", languages=["de"])
     except OSError:  # pragma: no cover - pycountry always ships German
         return gettext.NullTranslations()
 
@@ -449,13 +483,17 @@ def country_name(code: str) -> str:
         return EXTRA_COUNTRIES[code]
     if code in COUNTRY_LABELS:
         return COUNTRY_LABELS[code]
-    import pycountry
-
-    country = pycountry.countries.get(alpha_2=code)
+    country = _country(alpha_2=code)
     if country is None:
         return code
-    name = getattr(country, "common_name", None) or country.name
+    name = country.get("common_name") or country["name"]
     return _german("iso3166-1").gettext(name)
+
+
+def country_alpha3(code: str) -> str | None:
+    """The ISO 3166-1 alpha-3 code of an alpha-2 code (``TR`` → ``TUR``), or None."""
+    country = _country(alpha_2=code)
+    return None if country is None else country["alpha_3"]
 
 
 def language_name(code: str) -> str:
@@ -465,36 +503,30 @@ def language_name(code: str) -> str:
     record = _language_record(code)
     if record is None:
         return code
-    german = _german("iso639-3").gettext(record.name)
+    german = _german("iso639-3").gettext(record["name"])
     # "Romani; Zigeunersprache", "Swahili (Makrosprache)": the first name, no ISO remark
     return german.split(";")[0].replace(" (Makrosprache)", "").strip()
 
 
-def _language_record(code: str) -> Any:
-    import pycountry
-
+def _language_record(code: str) -> dict[str, str] | None:
     if len(code) == 2:
-        return pycountry.languages.get(alpha_2=code)
+        return _iso_index("iso639-3", "alpha_2").get(code.lower())
     if len(code) == 3:
-        return pycountry.languages.get(alpha_3=code)
+        return _iso_index("iso639-3", "alpha_3").get(code.lower())
     return None
 
 
 def check_country(code: str) -> str | None:
     """Return an error message for a bad country code, or None when it is valid."""
-    import pycountry
-
-    if code in EXTRA_COUNTRIES or (
-        len(code) == 2 and code.isupper() and pycountry.countries.get(alpha_2=code)
-    ):
+    if code in EXTRA_COUNTRIES or (len(code) == 2 and code.isupper() and _country(alpha_2=code)):
         return None
     upper = code.upper()
     if upper != code and check_country(upper) is None:
         return f"'{brief(code)}' ist kein Ländercode; meinten Sie '{upper}'? (Großbuchstaben)"
-    if len(code) == 3 and (country := pycountry.countries.get(alpha_3=upper)) is not None:
+    if len(code) == 3 and (country := _country(alpha_3=upper)) is not None:
         return (
             f"'{brief(code)}' ist ein dreistelliger Code; bitte den zweistelligen "
-            f"'{country.alpha_2}'"
+            f"'{country['alpha_2']}'"
         )
     suggestion = _country_by_name(code)
     hint = f"; meinten Sie '{suggestion}'?" if suggestion else ""
@@ -526,7 +558,7 @@ def check_language(code: str) -> str | None:
     """
     record = _language_record(code) if code.islower() else None
     if record is not None:
-        alpha_2 = getattr(record, "alpha_2", None)
+        alpha_2 = record.get("alpha_2")
         if len(code) == 3 and alpha_2:
             return f"'{brief(code)}': nach BCP-47 gilt der kürzere Code '{alpha_2}'"
         return None

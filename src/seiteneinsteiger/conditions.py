@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from seiteneinsteiger.codes import suggest
+from seiteneinsteiger.dates import german
 from seiteneinsteiger.errors import brief
 
 Kind = Literal["enum", "bool", "int", "date", "text", "list"]
@@ -340,7 +341,7 @@ def show(value: Any) -> str:
     if isinstance(value, bool):
         return "ja" if value else "nein"
     if isinstance(value, dt.date):
-        return value.strftime("%d.%m.%Y")
+        return german(value)
     if isinstance(value, list | tuple | set | frozenset):
         return ", ".join(show(item) for item in value) or "keine"
     return str(value)

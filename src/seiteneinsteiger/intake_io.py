@@ -54,19 +54,36 @@ def expand_paths(paths: Sequence[Path]) -> Iterator[tuple[Path, str]]:
     never while walking a directory (no loops, no surprises from elsewhere on the disk).
     """
     for path in paths:
-        if path.is_dir():
-            found = sorted(
-                candidate
-                for candidate in path.rglob("*")
-                if not candidate.is_dir()
-                and candidate.suffix.lower() in INTAKE_SUFFIXES
-                and not any(part.startswith(".") for part in candidate.relative_to(path).parts)
-                and not candidate.name.endswith((".tests.yaml", ".tests.yml"))
-            )
-            for candidate in found:
-                yield candidate, _display(candidate)
-        else:
+        if not path.is_dir():
             yield path, _display(path)
+            continue
+        found = sorted(_intake_files(path))
+        shown = _display(path)
+        below = path.is_absolute() and shown != str(path)  # at or below the working directory
+        for candidate in found:
+            if below:  # what _display (os.path.relpath) gives, without its work for every file
+                relative = candidate.relative_to(path)
+                yield candidate, str(relative if shown == "." else Path(shown) / relative)
+            else:
+                yield candidate, _display(candidate)
+
+
+def _intake_files(directory: Path) -> Iterator[Path]:
+    """Every non-hidden entry below ``directory`` with an intake suffix that is not a directory.
+
+    ``os.walk`` tells files from directories by the directory listing itself (no ``stat`` per
+    file); a linked directory is listed among the directories and not entered.
+    """
+    for root, directories, names in os.walk(directory):
+        directories[:] = [name for name in directories if not name.startswith(".")]
+        base = Path(root)
+        for name in names:
+            if (
+                not name.startswith(".")
+                and name.lower().endswith(INTAKE_SUFFIXES)
+                and not name.endswith((".tests.yaml", ".tests.yml"))
+            ):
+                yield base / name
 
 
 def _display(path: Path) -> str:

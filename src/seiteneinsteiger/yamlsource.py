@@ -108,11 +108,13 @@ class StrictConstructor(yaml.constructor.SafeConstructor):
         mapping: dict[Hashable, Any] = {}
         for key_node, value_node in node.value:
             key = self.construct_object(key_node, deep=True)
-            if not isinstance(key, Hashable):
+            try:
+                duplicate = key in mapping  # cheaper than isinstance(key, Hashable) per key
+            except TypeError:  # a list or a mapping as a key
                 raise yaml.constructor.ConstructorError(
                     None, None, "ungültiger Schlüssel", key_node.start_mark
-                )
-            if key in mapping:
+                ) from None
+            if duplicate:
                 raise DuplicateKeyError(str(key), key_node)
             mapping[key] = self.construct_object(value_node, deep=deep)
         return mapping

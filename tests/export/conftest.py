@@ -21,19 +21,21 @@ from seiteneinsteiger.codes import (
     SchulpflichtStatus,
     Stage,
 )
+from seiteneinsteiger.dates import completed_years
 from seiteneinsteiger.export.rows import ExportRow
 from seiteneinsteiger.intake_io import load_intakes
-from seiteneinsteiger.models.intake import Intake, completed_years
+from seiteneinsteiger.models.intake import Intake
 from seiteneinsteiger.models.recommendation import Recommendation, RuleSetRef, Schulpflicht
+from seiteneinsteiger.rules.result import Result
 
 REPO = Path(__file__).resolve().parents[2]
 INTAKES = REPO / "examples" / "intakes"
 TODAY = dt.date(2026, 3, 1)
 
-Recommend = Callable[[Intake, str], Recommendation]
+Recommend = Callable[[Intake, str], Result]
 
 
-def fake_recommend(intake: Intake, source: str) -> Recommendation:
+def fake_recommend(intake: Intake, source: str) -> Result:
     age = completed_years(intake.pupil.birth_date, intake.intake_date)
     flags: list[str] = []
     if 6 <= age <= 9:
@@ -81,7 +83,7 @@ def fake_recommend(intake: Intake, source: str) -> Recommendation:
         if age >= 19
         else SchulpflichtStatus.schulpflichtig
     )
-    return Recommendation(
+    model = Recommendation(
         case_id=intake.case_id,
         source=source,
         reference_date=intake.intake_date,
@@ -98,6 +100,7 @@ def fake_recommend(intake: Intake, source: str) -> Recommendation:
         measures=measures,
         flags=flags,
     )
+    return Result.from_model(model)
 
 
 def rows_from(paths: list[Path]) -> list[ExportRow]:

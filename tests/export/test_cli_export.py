@@ -236,9 +236,7 @@ def test_early_admission_is_suggested_only_where_the_rules_offer_it(
     berfin = next(row for row in example_rows if row.intake.case_id == "UN-2025-0058")
     assert "vorzeitige Einschulung" not in no_school_reason(berfin)
     flags = [*berfin.recommendation.flags, "KANN_KIND_OPTION"]
-    offered = ExportRow(
-        berfin.intake, berfin.recommendation.model_copy(update={"flags": flags}), berfin.source
-    )
+    offered = ExportRow(berfin.intake, berfin.recommendation.replace(flags=flags), berfin.source)
     assert no_school_reason(offered) == (
         "keine Schulaufnahme empfohlen (noch nicht schulpflichtig); bei einem Antrag auf "
         "vorzeitige Einschulung mit --include-unplaced exportieren"

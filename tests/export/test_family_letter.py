@@ -41,6 +41,8 @@ from seiteneinsteiger.export.log import read_entries
 from seiteneinsteiger.intake_io import load_intakes
 from seiteneinsteiger.models.intake import Intake
 from seiteneinsteiger.models.recommendation import Recommendation, RuleSetRef, Schulpflicht
+from seiteneinsteiger.rules import result
+from seiteneinsteiger.rules.result import Result
 
 from .pdfcheck import A4, MM, RenderedPdf, column_text, line_edges, words
 
@@ -77,7 +79,7 @@ def _intake(name: str) -> Intake:
     return loaded.intake
 
 
-def _recommendation(intake: Intake, **changes: object) -> Recommendation:
+def _recommendation(intake: Intake, **changes: object) -> Result:
     base = Recommendation(
         case_id=intake.case_id,
         reference_date=intake.intake_date,
@@ -93,7 +95,7 @@ def _recommendation(intake: Intake, **changes: object) -> Recommendation:
         measures=[Measure.erstfoerderung, Measure.erstalphabetisierung, Measure.hsu],
         flags=["HEALTH_CHECK", "HSU_OFFER", "LATIN_SCRIPT_LITERACY"],
     )
-    return base.model_copy(update=changes)
+    return Result.from_model(base.model_copy(update=changes))
 
 
 def _district(**contact: object) -> DistrictInfo:
@@ -110,7 +112,7 @@ def _district(**contact: object) -> DistrictInfo:
     )
 
 
-def _letter(intake: Intake, rec: Recommendation, lang: str, **contact: object) -> Letter:
+def _letter(intake: Intake, rec: Result, lang: str, **contact: object) -> Letter:
     texts = load_texts()
     return build_letter(
         intake, rec, texts, texts.language(lang), _district(**contact), created=CREATED
@@ -262,11 +264,9 @@ def test_not_yet_and_no_longer_schulpflichtig() -> None:
     assert "Schulverwaltungsamt" in german
     assert "Brief vom Schulamt" not in german
     assert "01.08.2026 (میلادی)" in _family(letter)  # Persian: the Gregorian date is marked
-    no_longer = not_yet.model_copy(
-        update={
-            "schulpflicht": Schulpflicht(status=SchulpflichtStatus.no_longer),
-            "flags": ["NO_LONGER_SCHULPFLICHTIG", "ADULT_EDUCATION_REFERRAL"],
-        }
+    no_longer = not_yet.replace(
+        schulpflicht=result.Schulpflicht(SchulpflichtStatus.no_longer),
+        flags=["NO_LONGER_SCHULPFLICHTIG", "ADULT_EDUCATION_REFERRAL"],
     )
     german = _german(_letter(intake, no_longer, "de"))
     assert "Ihr Kind ist nicht mehr schulpflichtig." in german

@@ -9,7 +9,8 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from seiteneinsteiger.models.intake import Intake, check_intake, completed_years
+from seiteneinsteiger.dates import completed_years
+from seiteneinsteiger.models.intake import Intake, check_intake
 
 TODAY = dt.date(2026, 11, 23)
 

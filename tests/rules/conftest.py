@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 
 from seiteneinsteiger.models.intake import Intake
+from seiteneinsteiger.rules.api import load_ruleset_dir
 from seiteneinsteiger.rules.compiled import RuleSet
-from seiteneinsteiger.rules.loader import load_ruleset_dir
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 REPO = FIXTURES.parent.parent.parent

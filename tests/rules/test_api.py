@@ -10,14 +10,14 @@ from typing import Any
 import pytest
 
 from seiteneinsteiger.errors import InputFileError, RuleSetError
-from seiteneinsteiger.rules import loader
+from seiteneinsteiger.rules import layers
 from seiteneinsteiger.rules.api import RuleSetCache, config_file, default_district, recommend
 
 
 @pytest.fixture
 def fixture_builtins(monkeypatch: pytest.MonkeyPatch, fixtures: Path) -> None:
     """Pretend the fixture rule sets are the built-in ones."""
-    monkeypatch.setattr(loader, "builtin_root", lambda: fixtures)
+    monkeypatch.setattr(layers, "builtin_root", lambda: fixtures)
 
 
 def test_default_district_from_environment_then_config_then_nrw() -> None:
@@ -64,3 +64,23 @@ def test_unknown_district_suggests_a_known_one(intake_factory: Any) -> None:
 def test_cache_loads_a_rule_set_once(fixtures: Path) -> None:
     cache = RuleSetCache()
     assert cache.directory(fixtures / "basic") is cache.directory(fixtures / "basic")
+
+
+@pytest.mark.usefixtures("fixture_builtins")
+def test_a_batch_reads_the_default_district_once(
+    intake_factory: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The environment and config.yaml are read once per batch, not once per intake."""
+    from seiteneinsteiger.rules import api
+
+    calls: list[str] = []
+
+    def counted() -> str:
+        calls.append("read")
+        return "basic"
+
+    monkeypatch.setattr(api, "default_district", counted)
+    cache = RuleSetCache()
+    results = [recommend(intake_factory("2009-01-10"), cache=cache) for _ in range(3)]
+    assert [result.ruleset.id for result in results] == ["basic"] * 3
+    assert calls == ["read"]

@@ -6,8 +6,8 @@ import datetime as dt
 from pathlib import Path
 
 from seiteneinsteiger.errors import Problem
+from seiteneinsteiger.rules.api import load_ruleset_dir
 from seiteneinsteiger.rules.check import check_ruleset
-from seiteneinsteiger.rules.loader import load_ruleset_dir
 
 TODAY = dt.date(2025, 9, 15)
 
@@ -61,7 +61,7 @@ def test_validity_end_passed_is_a_warning(fixtures: Path) -> None:
 
 
 def test_shipped_rule_sets_are_clean_until_their_review_date() -> None:
-    from seiteneinsteiger.rules.loader import builtin_dir, builtin_ids
+    from seiteneinsteiger.rules.api import builtin_dir, builtin_ids
 
     for ruleset_id in builtin_ids():
         ruleset = load_ruleset_dir(builtin_dir(ruleset_id))
@@ -70,7 +70,7 @@ def test_shipped_rule_sets_are_clean_until_their_review_date() -> None:
 
 def test_undated_go_in_source_asks_for_a_review_of_its_rule() -> None:
     """Kreis Unna's Go-In rests on undated sources: the rule has its own review date."""
-    from seiteneinsteiger.rules.loader import builtin_dir
+    from seiteneinsteiger.rules.api import builtin_dir
 
     ruleset = load_ruleset_dir(builtin_dir("kreis-unna"))
     (problem,) = check_ruleset(ruleset, today=dt.date(2027, 4, 1))
@@ -86,7 +86,7 @@ def test_undated_go_in_source_asks_for_a_review_of_its_rule() -> None:
 
 def test_counsellors_never_read_internal_documents_as_sources() -> None:
     """Issue 10, point 8: texts and sources name real sources or an honest "[C] Auslegung"."""
-    from seiteneinsteiger.rules.loader import builtin_dir, builtin_ids
+    from seiteneinsteiger.rules.api import builtin_dir, builtin_ids
 
     internal = ("nrw-rules.md", "ki-practice.md", "facts-requests", "Entscheidung L", ".md ")
     for ruleset_id in builtin_ids():

@@ -34,6 +34,25 @@ def test_recommend_json_is_an_array_in_input_order(runner: CliRunner) -> None:
     assert data[1]["school_forms"] == []
 
 
+def test_recommend_json_is_written_as_it_goes_and_reads_like_one_document(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    """The array is streamed item by item (flat memory), yet it is exactly the indented JSON
+    of the whole list; a batch with one broken file still gives a valid array."""
+    broken = tmp_path / "kaputt.yaml"
+    broken.write_text("format: [\n", encoding="utf-8")
+    args = ["recommend", AMAL, str(broken), BERFIN, "--rules", BASIC, *DAY]
+    streamed = runner.invoke(app, [*args, "-f", "json"])
+    lines = runner.invoke(app, [*args, "-f", "jsonl"])
+    assert streamed.exit_code == lines.exit_code == 1
+    items = [json.loads(line) for line in lines.stdout.splitlines()]
+    expected = json.dumps(items, ensure_ascii=False, indent=2) + "\n"
+    assert streamed.stdout == expected
+    assert "kaputt.yaml" in streamed.stderr
+    none = runner.invoke(app, ["recommend", str(broken), "-f", "json"])
+    assert (none.exit_code, none.stdout) == (1, "[]\n")
+
+
 def test_recommend_jsonl_is_one_object_per_line(runner: CliRunner) -> None:
     result = runner.invoke(app, ["recommend", AMAL, BERFIN, "--rules", BASIC, "-f", "jsonl", *DAY])
     assert result.exit_code == 0, result.stderr

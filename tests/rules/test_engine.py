@@ -10,9 +10,9 @@ from typing import Any
 import pytest
 
 from seiteneinsteiger.errors import RuleSetError
+from seiteneinsteiger.rules.api import load_ruleset_dir
 from seiteneinsteiger.rules.compiled import RuleSet, RuleSetNotInForce
 from seiteneinsteiger.rules.engine import RuleConflictError, evaluate
-from seiteneinsteiger.rules.loader import load_ruleset_dir
 
 D = dt.date.fromisoformat
 
@@ -56,7 +56,7 @@ def test_trace_names_rule_file_line_values_and_sources(basic: RuleSet, intake_fa
     assert first.because == (
         "12 Jahre am Stichtag 30.09.2025: schulpflichtig seit 01.08.2019 bis 31.07.2031."
     )
-    assert first.sources == ["SchulG NRW §§ 35, 37, 38"]
+    assert first.sources == ("SchulG NRW §§ 35, 37, 38",)
     assert first.outcome["schulpflicht.since"] == D("2019-08-01")
     assert result.source == "amal.yaml"
     assert result.to_json_dict()["trace"][0]["outcome"]["schulpflicht.since"] == "2019-08-01"
@@ -125,7 +125,7 @@ def test_flags_keep_first_raised_order_without_duplicates(
 def test_district_replaces_and_adds(district: RuleSet, intake_factory: Any) -> None:
     result = evaluate(intake_factory("2009-01-10", languages={"german": "B1"}), district)
     assert result.ruleset.id == "kreis-test"
-    assert result.ruleset.extends == ["basic"]
+    assert result.ruleset.extends == ("basic",)
     assert result.stage == "sek1"  # 16, but the district's boundary is 17
     assert result.school_forms == ["sekundarschule", "gesamtschule", "gymnasium"]
     assert "GO_IN_REGELKLASSE" in result.flags

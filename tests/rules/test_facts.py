@@ -9,10 +9,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from seiteneinsteiger.dates import Age, add_months
 from seiteneinsteiger.rules.facts import (
-    Age,
     Parameters,
-    add_months,
     catalogue,
     compute_facts,
     date_values,

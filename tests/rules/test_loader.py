@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from seiteneinsteiger.dates import Age
 from seiteneinsteiger.errors import Problem, RuleSetError
+from seiteneinsteiger.rules.api import builtin_ids, load_ruleset_dir
 from seiteneinsteiger.rules.compiled import RuleSet
-from seiteneinsteiger.rules.facts import Age
-from seiteneinsteiger.rules.loader import builtin_ids, load_ruleset_dir
 
 
 def _problems(fixtures: Path, name: str) -> list[Problem]:
@@ -178,7 +178,7 @@ def test_directory_without_ruleset_yaml(tmp_path: Path) -> None:
 
 
 def test_shipped_rule_sets_load_without_errors() -> None:
-    from seiteneinsteiger.rules.loader import builtin_dir
+    from seiteneinsteiger.rules.api import builtin_dir
 
     ids = builtin_ids()
     assert "nrw" in ids

@@ -11,8 +11,8 @@ from hypothesis import strategies as st
 
 from seiteneinsteiger.intake_io import load_intake_file
 from seiteneinsteiger.models.intake import Intake
-from seiteneinsteiger.models.recommendation import Recommendation
 from seiteneinsteiger.rules.api import recommend
+from seiteneinsteiger.rules.result import Result
 from seiteneinsteiger.schools.capacity import CapacityTable, read_capacity
 from seiteneinsteiger.schools.directory import Directory, DirectoryReport, read_directory
 from seiteneinsteiger.schools.districts import SchoolDistrict, builtin_districts
@@ -25,7 +25,7 @@ REAL = REPO.parent / "shared" / "data" / "schuldaten-nrw" / "schuldaten.csv"
 CAPACITY = REPO / "examples" / "capacity"
 INTAKES = REPO / "examples" / "intakes"
 
-Case = tuple[Intake, Recommendation]
+Case = tuple[Intake, Result]
 Mutation = tuple[int, str, bytes]
 
 

@@ -11,7 +11,7 @@ import pytest
 
 from seiteneinsteiger.codes import SchoolForm
 from seiteneinsteiger.models.intake import Family, Intake, Sibling
-from seiteneinsteiger.models.recommendation import Recommendation
+from seiteneinsteiger.rules.result import Result
 from seiteneinsteiger.schools import ATTRIBUTION
 from seiteneinsteiger.schools.capacity import CapacityRow, CapacityTable
 from seiteneinsteiger.schools.directory import Directory
@@ -25,7 +25,7 @@ from seiteneinsteiger.schools.propose import (
     propose,
 )
 
-CaseLoader = Callable[[str], tuple[Intake, Recommendation]]
+CaseLoader = Callable[[str], tuple[Intake, Result]]
 
 
 class Run(Protocol):
@@ -35,7 +35,7 @@ class Run(Protocol):
         *,
         day: dt.date | None = None,
         intake: Intake | None = None,
-        recommendation: Recommendation | None = None,
+        recommendation: Result | None = None,
         table: CapacityTable | None = None,
         options: ProposalOptions | None = None,
     ) -> ProposalResult: ...
@@ -56,7 +56,7 @@ def run(
         *,
         day: dt.date | None = None,
         intake: Intake | None = None,
-        recommendation: Recommendation | None = None,
+        recommendation: Result | None = None,
         table: CapacityTable | None = None,
         options: ProposalOptions | None = None,
     ) -> ProposalResult:
@@ -157,7 +157,7 @@ def test_a_closed_school_and_a_foerderschule_are_never_proposed(
 ) -> None:
     _, recommendation = case("artur-schmidt")
     forms = [*recommendation.school_forms, SchoolForm.foerderschule]
-    widened = recommendation.model_copy(update={"school_forms": forms})
+    widened = recommendation.replace(school_forms=forms)
     table = CapacityTable(
         [
             *capacity,
@@ -232,8 +232,8 @@ def test_a_grade_option_is_used_when_the_grade_has_no_place(run: Run) -> None:
 
 def test_a_report_must_be_valid_on_the_day(run: Run, case: CaseLoader) -> None:
     _, recommendation = case("amal-haddad")
-    no_literacy = recommendation.model_copy(
-        update={"erstalphabetisierung": recommendation.erstalphabetisierung.no}
+    no_literacy = recommendation.replace(
+        erstalphabetisierung=recommendation.erstalphabetisierung.no
     )
     early = run("amal-haddad", recommendation=no_literacy)
     assert "159438" in numbers(early)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from seiteneinsteiger.rules.loader import builtin_ids
+from seiteneinsteiger.rules.api import builtin_ids
 from seiteneinsteiger.schools.directory import Directory, read_directory
 from seiteneinsteiger.schools.districts import builtin_districts
 from seiteneinsteiger.schools.shipped import (

@@ -307,7 +307,7 @@ def _report(
         err(f"Fehler: Keine Datei geschrieben: {why}.", fg="red")
         raise typer.Exit(ExitCode.INPUT)
     if fmt is OutputFormat.text:
-        count = len(outcome.exported)
+        count = len(outcome.cases)
         word = noun[0] if count == 1 else noun[1]
         skipped = len(outcome.left_out) + len(outcome.refused)
         extra = f"; {skipped} nicht {verb} (siehe Meldungen)" if skipped else ""
@@ -330,8 +330,8 @@ def _json(outcome: Outcome) -> dict[str, Any]:
         "recipient": outcome.recipient,
         "written": [str(path) for path in outcome.written],
         "sha256": [entry.sha256 for entry in outcome.entries],
-        "exported": len(outcome.exported),
-        "cases": [row.intake.case_id for row in outcome.exported],
+        "exported": len(outcome.cases),
+        "cases": outcome.cases,
         "left_out": [
             {"source": left.source, "case_id": left.case_id, "reason": left.reason}
             for left in [*outcome.left_out, *outcome.refused]

@@ -3,17 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from seiteneinsteiger.cli.output import OutputFormat
+from seiteneinsteiger.dates import NoSuchDay, NotADate, parse_typed
 from seiteneinsteiger.errors import UsageError, brief
-
-_GERMAN_DATE = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$")
-_ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 
 
 def parse_date(text: str, option: str) -> dt.date:
@@ -23,19 +20,14 @@ def parse_date(text: str, option: str) -> dt.date:
     ISO dates only (see models.types).
     """
     value = text.strip()
-    german, iso = _GERMAN_DATE.match(value), _ISO_DATE.match(value)
-    if german:
-        day, month, year = german.groups()
-    elif iso:
-        year, month, day = iso.groups()
-    else:
+    try:
+        return parse_typed(value)
+    except NotADate:
         raise UsageError(
             f"{option}: '{brief(value)}' ist kein Datum",
             hint="Datum als TT.MM.JJJJ oder JJJJ-MM-TT angeben, z. B. 15.09.2025.",
-        )
-    try:
-        return dt.date(int(year), int(month), int(day))
-    except ValueError:
+        ) from None
+    except NoSuchDay:
         raise UsageError(
             f"{option}: '{value}' ist kein gültiges Datum (diesen Tag gibt es nicht)"
         ) from None

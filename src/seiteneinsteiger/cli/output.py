@@ -83,6 +83,38 @@ def emit_jsonl(data: Any) -> None:
     typer.echo(json_for_terminal(json.dumps(data, ensure_ascii=False, default=str)))
 
 
+def write_json(text: str, *, end: str = "\n") -> None:
+    """JSON text, already passed through :func:`json_for_terminal`, to stdout.
+
+    What ``typer.echo`` writes, without its scan for colour codes: JSON cannot hold an escape
+    character (it is written as ``\\u001b``), and a batch writes megabytes of JSON.
+    """
+    stream = sys.stdout
+    stream.write(text + end)
+    stream.flush()
+
+
+class JsonArrayWriter:
+    """A JSON array written item by item (``--format json`` of a batch, flat memory).
+
+    The text is exactly what :func:`emit_json` writes for the whole list: items indented by two
+    spaces, ``[]`` when there is none. Each item comes as JSON text indented by two spaces
+    (``json.dumps(item, indent=2)``), already passed through :func:`json_for_terminal`; a line
+    break inside it only ever separates JSON tokens.
+    """
+
+    def __init__(self) -> None:
+        self.count = 0
+
+    def add(self, item_json: str) -> None:
+        head = "[\n  " if self.count == 0 else ",\n  "
+        write_json(head + item_json.replace("\n", "\n  "), end="")
+        self.count += 1
+
+    def close(self) -> None:
+        write_json("\n]" if self.count else "[]")
+
+
 def problem_line(problem: Problem) -> str:
     text = problem.render()
     if not problem.is_error:

@@ -5,25 +5,26 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from seiteneinsteiger.cli.options import DistrictOption, IntakePaths, RulesOption, parse_date
 from seiteneinsteiger.cli.output import (
+    JsonArrayWriter,
     StreamFormat,
-    emit_json,
     err,
     json_for_terminal,
     out,
     show_problem,
+    write_json,
 )
 from seiteneinsteiger.errors import ExitCode, SeiteneinsteigerError, UsageError
 
 if TYPE_CHECKING:
     from seiteneinsteiger.intake_io import LoadedIntake
-    from seiteneinsteiger.models.recommendation import Recommendation
     from seiteneinsteiger.rules.api import RuleSetCache
+    from seiteneinsteiger.rules.result import Result
 
 DateOption = Annotated[
     str | None,
@@ -89,7 +90,7 @@ class _Run:
     ) -> None:
         self.cache, self.rules, self.district, self.day = cache, rules, district, day
         self.fmt, self.explain = fmt, explain
-        self.collected: list[dict[str, Any]] = []
+        self.array = JsonArrayWriter() if fmt is StreamFormat.json else None
         self.count = self.failed = 0
         self.reported: set[str] = set()
 
@@ -122,13 +123,11 @@ class _Run:
         if exc.hint:
             err(f"Hinweis: {exc.hint}")
 
-    def _emit(
-        self, result: Recommendation, loaded: LoadedIntake, flag_labels: Mapping[str, str]
-    ) -> None:
+    def _emit(self, result: Result, loaded: LoadedIntake, flag_labels: Mapping[str, str]) -> None:
         if self.fmt is StreamFormat.jsonl:
-            typer.echo(json_for_terminal(result.model_dump_json()))
-        elif self.fmt is StreamFormat.json:
-            self.collected.append(result.to_json_dict())
+            write_json(result.to_json(escape=json_for_terminal))
+        elif self.array is not None:
+            self.array.add(result.to_json(indent=2, escape=json_for_terminal))
         else:
             from seiteneinsteiger.cli.recommend_text import render
 
@@ -142,8 +141,8 @@ class _Run:
         if self.count == 0:
             err("Keine Intake-Dateien gefunden (.yaml, .yml, .json, .jsonl).")
             raise typer.Exit(ExitCode.INPUT)
-        if self.fmt is StreamFormat.json:
-            emit_json(self.collected)
+        if self.array is not None:
+            self.array.close()
         if self.failed:
             err(f"{self.failed} von {self.count} Intakes ohne Empfehlung.", fg="red")
             raise typer.Exit(ExitCode.INPUT)

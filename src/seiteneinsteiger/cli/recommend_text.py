@@ -13,22 +13,23 @@ from seiteneinsteiger.codes import (
     SCHULPFLICHT_LABELS,
     STAGE_LABELS,
 )
+from seiteneinsteiger.dates import german
 from seiteneinsteiger.models.intake import Intake
-from seiteneinsteiger.models.recommendation import Recommendation
+from seiteneinsteiger.rules.result import Result
 
 _ALPHA = {"eligible": "angezeigt (Lerngruppe bis zu einem Jahr)", "no": "nein", "n/a": "entfällt"}
 _WIDTH = 22
 
 
 def _date(day: dt.date | None) -> str:
-    return day.strftime("%d.%m.%Y") if day else ""
+    return german(day) if day else ""
 
 
 def _row(label: str, value: str) -> str:
     return f"{label + ':':<{_WIDTH}}{value}"
 
 
-def schulpflicht_text(result: Recommendation) -> str:
+def schulpflicht_text(result: Result) -> str:
     """``schulpflichtig seit 01.08.2019, bis 31.07.2031`` and the like."""
     sp = result.schulpflicht
     text = SCHULPFLICHT_LABELS.get(sp.status.value, sp.status.value)
@@ -44,7 +45,7 @@ def schulpflicht_text(result: Recommendation) -> str:
     return text
 
 
-def _flags(result: Recommendation, labels: Mapping[str, str]) -> list[str]:
+def _flags(result: Result, labels: Mapping[str, str]) -> list[str]:
     if not result.flags:
         return []
     lines = ["Bitte prüfen:"]
@@ -53,7 +54,7 @@ def _flags(result: Recommendation, labels: Mapping[str, str]) -> list[str]:
     return [*lines, ""]
 
 
-def _core(result: Recommendation) -> list[str]:
+def _core(result: Result) -> list[str]:
     forms = "  ".join(
         f"{rank}. {SCHOOL_FORM_LABELS.get(form.value, form.value)}"
         for rank, form in enumerate(result.school_forms, start=1)
@@ -85,7 +86,7 @@ MARKS_LEGEND = (
 )
 
 
-def _explanation(result: Recommendation) -> list[str]:
+def _explanation(result: Result) -> list[str]:
     lines = ["", "Begründung:"]
     marked = False
     for number, entry in enumerate(result.trace, start=1):
@@ -104,7 +105,7 @@ def _explanation(result: Recommendation) -> list[str]:
 
 
 def render(
-    result: Recommendation,
+    result: Result,
     intake: Intake,
     *,
     explain: bool = False,

@@ -33,7 +33,7 @@ DirArgument = Annotated[
 
 
 def _targets(directory: Path | None, district: str | None) -> list[Path]:
-    from seiteneinsteiger.rules.loader import builtin_dir, builtin_ids
+    from seiteneinsteiger.rules.api import builtin_dir, builtin_ids
 
     if directory is not None and district is not None:
         raise UsageError("Bitte entweder ein Verzeichnis oder --district angeben, nicht beides.")
@@ -75,8 +75,8 @@ def check(
 
     Beispiel: seiteneinsteiger rules check --district nrw
     """
+    from seiteneinsteiger.rules.api import load_with_problems
     from seiteneinsteiger.rules.check import check_ruleset
-    from seiteneinsteiger.rules.loader import load_with_problems
 
     reports: list[dict[str, Any]] = []
     failed = False
@@ -139,8 +139,7 @@ def test_command(
 
     Beispiel: seiteneinsteiger rules test
     """
-    from seiteneinsteiger.rules.api import RuleSetCache
-    from seiteneinsteiger.rules.loader import builtin_dir, builtin_ids
+    from seiteneinsteiger.rules.api import RuleSetCache, builtin_dir, builtin_ids
     from seiteneinsteiger.rules.testing import run_suite
 
     roots = directories or [builtin_dir(i) for i in builtin_ids()]

@@ -7,8 +7,9 @@ from typing import Any
 
 from seiteneinsteiger.cli.recommend_text import MARKS_LEGEND
 from seiteneinsteiger.conditions import FieldSpec
+from seiteneinsteiger.dates import Age, german
 from seiteneinsteiger.rules.compiled import Parameter, Rule, RuleSet, Table, Where, render_parameter
-from seiteneinsteiger.rules.facts import REQUIRED_PARAMETERS, Age, Fact, all_facts
+from seiteneinsteiger.rules.facts import REQUIRED_PARAMETERS, Fact, all_facts
 
 _GROUPS = {
     "intake": "Angaben aus dem Intake",
@@ -34,7 +35,7 @@ _OPERATORS = {
 
 
 def _date(day: dt.date | None) -> str:
-    return day.strftime("%d.%m.%Y") if day else "offen"
+    return german(day) if day else "offen"
 
 
 def _at(where: Where) -> str:

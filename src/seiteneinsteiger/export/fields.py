@@ -37,6 +37,7 @@ from seiteneinsteiger.codes import (
     country_name,
     language_name,
 )
+from seiteneinsteiger.dates import german
 from seiteneinsteiger.export.cells import CellValue, EstimatedDate
 from seiteneinsteiger.export.rows import ExportRow
 from seiteneinsteiger.models.intake import Address, Intake
@@ -196,7 +197,7 @@ def _consent(row: ExportRow) -> str | None:
         return "keine Einwilligung erfasst"
     scope = _join(CONSENT_LABELS.get(s, s) for s in consent.scope) or "keine Empfänger"
     if consent.date:
-        scope += f" (vom {consent.date:%d.%m.%Y})"
+        scope += f" (vom {german(consent.date)})"
     return scope
 
 

@@ -178,7 +178,12 @@ def text_lines(text: str, width: float) -> int:
 
 def row_height(values: Iterable[tuple[object, float]], *, font_pt: float = BODY_PT) -> float | None:
     """A row height that shows wrapped text fully: ``values`` are (value, column width)."""
-    lines = max((text_lines(v, w) for v, w in values if isinstance(v, str)), default=1)
+    lines = 1
+    for value, width in values:  # text_lines only where the text may not fit on one line
+        if isinstance(value, str) and (
+            len(value) > max(width * CHARS_PER_WIDTH - 1, 1.0) or "\n" in value
+        ):
+            lines = max(lines, text_lines(value, width))
     line = LINE_PT * font_pt / BODY_PT
     return None if lines <= 1 and font_pt <= BODY_PT else round(line * lines + 2, 1)
 

@@ -14,17 +14,23 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from openpyxl import Workbook  # noqa: TID253 - exporters load lazily
+from openpyxl.cell.cell import Cell  # noqa: TID253 - exporters load lazily
 from openpyxl.formatting.rule import FormulaRule  # noqa: TID253 - exporters load lazily
 from openpyxl.styles import Font, PatternFill  # noqa: TID253 - exporters load lazily
 from openpyxl.utils import get_column_letter  # noqa: TID253 - exporters load lazily
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet  # noqa: TID253 - exporters load lazily
 
 from seiteneinsteiger.export import layout
-from seiteneinsteiger.export.cells import CellValue, write_only_cell, write_only_row
+from seiteneinsteiger.export.cells import (
+    CellValue,
+    write_only_cell,
+    write_only_cells,
+    write_only_row,
+)
 from seiteneinsteiger.export.fields import CATALOGUE, Field
 from seiteneinsteiger.export.profiles import Profile, ProfileField
 from seiteneinsteiger.export.rows import ExportRow
@@ -87,13 +93,20 @@ def _width(spec: ProfileField) -> int:
 
 
 def build_overview_workbook(
-    rows: Iterable[ExportRow], profile: Profile, cover: OverviewCover
+    rows: Iterable[ExportRow],
+    profile: Profile,
+    cover: OverviewCover | Callable[[], OverviewCover],
+    *,
+    workbook: Workbook | None = None,
 ) -> OverviewResult:
     """Stream ``rows`` (already filtered by consent) into a write-only workbook.
 
-    The workbook is returned unsaved (write-only workbooks can be saved exactly once).
+    ``rows`` may be a generator that reads and evaluates each intake as it is asked for; the
+    cover is written last, so ``cover`` may be a function asked after the last row. The
+    workbook (a new one, or ``workbook``, empty and write-only) is returned unsaved
+    (write-only workbooks can be saved exactly once).
     """
-    workbook = Workbook(write_only=True)
+    workbook = workbook or Workbook(write_only=True)
     cover_sheet = workbook.create_sheet(COVER_TITLE)
     cases_sheet = workbook.create_sheet(CASES_TITLE)
     summary_sheet = workbook.create_sheet(SUMMARY_TITLE)
@@ -119,10 +132,12 @@ def build_overview_workbook(
         height=layout.row_height(zip(headers, widths, strict=True)),
     )
     count = 0
+    reused: list[Cell] = []
     for row in rows:
         count += 1
         case_ids.append(row.intake.case_id)
-        cells, height = _case_row(cases_sheet, [spec.field.value(row) for spec in specs], widths)
+        values = [spec.field.value(row) for spec in specs]
+        cells, height = _case_row(cases_sheet, values, widths, reused)
         layout.append_row(cases_sheet, cells, index=count + 1, height=height)
         for summary in summary_fields:
             category = summary.category(row) if summary.category else None
@@ -130,7 +145,7 @@ def build_overview_workbook(
                 counters[summary.name][category] += 1
     _finish_cases_sheet(cases_sheet, specs, count)
     _write_summary(summary_sheet, summary_fields, counters, count)
-    _write_cover(cover_sheet, profile, cover, count)
+    _write_cover(cover_sheet, profile, cover() if callable(cover) else cover, count)
     return OverviewResult(workbook=workbook, cases=case_ids)
 
 
@@ -157,20 +172,15 @@ def _prepare_cases_sheet(sheet: WriteOnlyWorksheet, specs: list[ProfileField]) -
 
 
 def _case_row(
-    ws: WriteOnlyWorksheet, values: list[CellValue], widths: list[int]
+    ws: WriteOnlyWorksheet, values: list[CellValue], widths: list[int], reused: list[Cell]
 ) -> tuple[list[object], float | None]:
     """One case as cells. A row whose text does not fit its columns is as high as its longest
-    text, its cells wrapped and top-aligned; other rows are passed plainly (fast, see
-    write_only_row)."""
+    text, its cells wrapped and top-aligned (the cells of the last such row filled again,
+    ``reused``); other rows are passed plainly (fast, see write_only_row)."""
     height = layout.row_height(zip(values, widths, strict=True))
     if height is None:
         return write_only_row(ws, values), None
-    cells: list[object] = []
-    for value in values:  # a tall row: every cell wrapped and at the top
-        cell = write_only_cell(ws, value)
-        cell.alignment = layout.VALUE
-        cells.append(cell)
-    return cells, height
+    return list(write_only_cells(ws, values, layout.VALUE, reused)), height  # wrapped, on top
 
 
 def _finish_cases_sheet(sheet: WriteOnlyWorksheet, specs: list[ProfileField], count: int) -> None:

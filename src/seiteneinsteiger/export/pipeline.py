@@ -8,17 +8,17 @@ back as located problems, the rest as :class:`ExportRow` values. The engine is p
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from seiteneinsteiger.errors import Problem, RuleSetError, SeiteneinsteigerError
 from seiteneinsteiger.export.rows import ExportRow
 from seiteneinsteiger.models.intake import Intake
-from seiteneinsteiger.models.recommendation import Recommendation
+from seiteneinsteiger.rules.result import Result
 
-#: ``recommender(intake, source) -> Recommendation``
-Recommender = Callable[[Intake, str], Recommendation]
+#: ``recommender(intake, source) -> Result``
+Recommender = Callable[[Intake, str], Result]
 
 
 @dataclass(slots=True)
@@ -40,7 +40,7 @@ def make_recommender(
 
     cache = RuleSetCache()
 
-    def run(intake: Intake, source: str) -> Recommendation:
+    def run(intake: Intake, source: str) -> Result:
         return recommend(
             intake,
             source=source,
@@ -60,14 +60,29 @@ def prepare_rows(
     today: dt.date | None = None,
     districts: frozenset[str] | None = None,
 ) -> Prepared:
-    """Load every intake below ``paths`` and evaluate it; never raises for one bad file.
+    """Load every intake below ``paths`` and evaluate it; never raises for one bad file."""
+    prepared = Prepared()
+    prepared.rows = list(iter_rows(paths, recommender, prepared, today=today, districts=districts))
+    return prepared
+
+
+def iter_rows(
+    paths: Sequence[Path],
+    recommender: Recommender,
+    prepared: Prepared,
+    *,
+    today: dt.date | None = None,
+    districts: frozenset[str] | None = None,
+) -> Iterator[ExportRow]:
+    """The rows of every intake below ``paths``, one at a time (an export of 10,000 pupils
+    never holds them all); problems, warnings and the number of files go into ``prepared``.
 
     A rule-set problem (no rule set for a district, a broken rule file) is the same for every
-    intake it hits: it is reported once, with the number of further files it concerns.
+    intake it hits: it is reported once, with the number of further files it concerns. A row
+    keeps the recommendation without trace and why-not texts (no exporter shows them).
     """
     from seiteneinsteiger.intake_io import load_intakes
 
-    prepared = Prepared()
     ruleset_errors: dict[str, tuple[Problem, int]] = {}
     for loaded in load_intakes(paths, today=today, districts=districts):
         prepared.files_seen += 1
@@ -90,7 +105,7 @@ def prepare_rows(
                 Problem(file=loaded.source, line=loaded.line, message=_first_line(exc.message))
             )
             continue
-        prepared.rows.append(ExportRow(loaded.intake, recommendation, loaded.label))
+        yield ExportRow(loaded.intake, recommendation.without_explanations(), loaded.label)
     for message, (first, count) in ruleset_errors.items():
         if count > 1:
             index = prepared.problems.index(first)
@@ -99,7 +114,6 @@ def prepare_rows(
                 line=first.line,
                 message=f"{message} (ebenso für {count - 1} weitere Intake-Dateien)",
             )
-    return prepared
 
 
 def _first_line(text: str) -> str:

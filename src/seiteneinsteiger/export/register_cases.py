@@ -62,15 +62,15 @@ class Selection:
 
     def record_exports(self, outcome: Outcome) -> None:
         """The exported cases go into the register's audit log, with the school."""
-        if not outcome.exported:
+        if not outcome.cases:
             return
         from seiteneinsteiger.store import AuditAction, CaseStore
 
         detail = f"{DETAIL} an Schule {self.school.schulnummer}"
         with CaseStore.open() as store:
-            for row in outcome.exported:
-                if row.intake.case_id:
-                    store.log(row.intake.case_id, AuditAction.exported, detail)
+            for case_id in outcome.cases:
+                if case_id:
+                    store.log(case_id, AuditAction.exported, detail)
 
 
 def receiving_school(schulnummer: str, store: CaseStore | None = None) -> ReceivingSchool:

@@ -7,12 +7,12 @@ file and the case id, never the child.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from seiteneinsteiger.codes import ConsentScope
 from seiteneinsteiger.models.intake import Intake
-from seiteneinsteiger.models.recommendation import Recommendation
+from seiteneinsteiger.rules.result import Result
 
 RECIPIENT_LABELS: dict[str, str] = {
     "school": "die aufnehmende Schule",
@@ -27,7 +27,7 @@ class ExportRow:
     """One pupil to export."""
 
     intake: Intake
-    recommendation: Recommendation
+    recommendation: Result
     source: str
 
     @property
@@ -62,14 +62,20 @@ def split_by_consent(
     rows: Iterable[ExportRow], recipient: ConsentScope
 ) -> tuple[list[ExportRow], list[LeftOut]]:
     """The rows whose consent names ``recipient``, and the ones left out with their reason."""
-    kept: list[ExportRow] = []
     left: list[LeftOut] = []
+    kept = list(consenting(rows, recipient, left))
+    return kept, left
+
+
+def consenting(
+    rows: Iterable[ExportRow], recipient: ConsentScope, left: list[LeftOut]
+) -> Iterator[ExportRow]:
+    """The rows whose consent names ``recipient``, one at a time; the others go to ``left``."""
     for row in rows:
         if row.intake.consents_to(recipient):
-            kept.append(row)
+            yield row
         else:
             left.append(LeftOut(row.source, row.intake.case_id, consent_reason(recipient)))
-    return kept, left
 
 
 def no_school_reason(row: ExportRow) -> str:

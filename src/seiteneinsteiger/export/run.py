@@ -24,6 +24,7 @@ from seiteneinsteiger.export.profiles import Profile, load_profile
 from seiteneinsteiger.export.rows import (
     ExportRow,
     LeftOut,
+    consenting,
     split_by_consent,
     split_by_placement,
 )
@@ -65,7 +66,7 @@ class Outcome:
     profile: str
     recipient: str
     written: list[Path] = field(default_factory=list)
-    exported: list[ExportRow] = field(default_factory=list)
+    cases: list[str | None] = field(default_factory=list)  # the case id of every exported row
     left_out: list[LeftOut] = field(default_factory=list)
     refused: list[LeftOut] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
@@ -85,7 +86,7 @@ class Outcome:
 
     @property
     def cases_without_id(self) -> int:
-        return sum(1 for row in self.exported if not row.intake.case_id)
+        return sum(1 for case in self.cases if not case)
 
 
 def _xlsx_target(output: Path) -> Path:
@@ -103,11 +104,6 @@ def _prepare(
     recommender = pipeline.make_recommender(district=options.district, rules_dir=options.rules_dir)
     districts = known_districts(options.rules_dir)
     prepared = pipeline.prepare_rows(paths, recommender, today=options.today, districts=districts)
-    if not prepared.files_seen:
-        raise ExportError(
-            "Keine Intake-Dateien gefunden (.yaml, .yml, .json, .jsonl)",
-            hint="Bitte Dateien oder ein Verzeichnis mit Intakes angeben.",
-        )
     return _filtered(command, profile, prepared, options)
 
 
@@ -116,14 +112,7 @@ def _filtered(
 ) -> tuple[Outcome, list[ExportRow]]:
     """Only those whose family consented to this recipient (and, for a school, who need a
     school place)."""
-    outcome = Outcome(
-        command=command,
-        profile=profile.id,
-        recipient=profile.recipient,
-        problems=prepared.problems,
-        warnings=prepared.warnings,
-        files_seen=prepared.files_seen,
-    )
+    outcome = _outcome(command, profile, prepared)
     rows, left = split_by_consent(prepared.rows, profile.consent)
     if profile.consent is ConsentScope.school and not options.include_unplaced:
         rows, unplaced = split_by_placement(rows)
@@ -132,17 +121,35 @@ def _filtered(
     return outcome, rows
 
 
+def _outcome(command: str, profile: Profile, prepared: pipeline.Prepared) -> Outcome:
+    """The outcome after every intake was read (an error when there was none)."""
+    if not prepared.files_seen:
+        raise ExportError(
+            "Keine Intake-Dateien gefunden (.yaml, .yml, .json, .jsonl)",
+            hint="Bitte Dateien oder ein Verzeichnis mit Intakes angeben.",
+        )
+    return Outcome(
+        command=command,
+        profile=profile.id,
+        recipient=profile.recipient,
+        problems=prepared.problems,
+        warnings=prepared.warnings,
+        files_seen=prepared.files_seen,
+    )
+
+
 @contextmanager
 def _logged(
-    outcome: Outcome, target: Path, profile: Profile, rows: Sequence[ExportRow]
+    outcome: Outcome, target: Path, profile: Profile, cases: Sequence[str | None]
 ) -> Iterator[None]:
-    """Log the export of ``target`` around the block that writes it (pending first)."""
+    """Log the export of ``target`` (the data of ``cases``) around the block that writes it
+    (pending first)."""
     with logged_export(
         target,
         command=outcome.command,
         profile=profile.id,
         recipient=outcome.recipient,
-        cases=[row.intake.case_id for row in rows],
+        cases=list(cases),
         fields=profile.field_names,
         left_out=len(outcome.left_out) + len(outcome.refused),
         extra=outcome.log_extra,
@@ -177,13 +184,18 @@ def _run_workbook(
     if not rows:
         return outcome
     # the log names every case whose data went into the file (statistics included)
+    cases = _case_ids(rows)
     with (
         released(build(rows, profile, outcome)) as workbook,
-        _logged(outcome, target, profile, rows),
+        _logged(outcome, target, profile, cases),
     ):
         save_workbook(workbook, target, force=options.force)
-    outcome.exported = rows
+    outcome.cases = cases
     return outcome
+
+
+def _case_ids(rows: Sequence[ExportRow]) -> list[str | None]:
+    return [row.intake.case_id for row in rows]
 
 
 def run_school(
@@ -250,15 +262,44 @@ def run_school_from_register(
 
 
 def run_overview(paths: Sequence[Path], output: Path, options: Options) -> Outcome:
+    """The overview streams: each intake is read, evaluated and written as a row before the
+    next one is read, so memory stays flat for 10,000 pupils (benchmarks/export_bench.py)."""
     from seiteneinsteiger.export.overview import OverviewCover, build_overview_workbook
 
-    def build(rows: list[ExportRow], profile: Profile, outcome: Outcome) -> Workbook:
-        cover = OverviewCover(
-            created=options.created, ki=options.ki, left_out=len(outcome.left_out)
-        )
-        return build_overview_workbook(rows, profile, cover).workbook
+    target = _xlsx_target(output)
+    check_target(target, force=options.force)
+    log.recover()  # exports a killed process left pending
+    profile = load_profile("schulamt")
+    recommender = pipeline.make_recommender(district=options.district, rules_dir=options.rules_dir)
+    prepared = pipeline.Prepared()
+    left: list[LeftOut] = []
+    rows = consenting(
+        pipeline.iter_rows(
+            paths,
+            recommender,
+            prepared,
+            today=options.today,
+            districts=known_districts(options.rules_dir),
+        ),
+        profile.consent,
+        left,
+    )
 
-    return _run_workbook("export overview", "schulamt", paths, output, options, build)
+    def cover() -> OverviewCover:  # the number left out is known when every row is written
+        return OverviewCover(created=options.created, ki=options.ki, left_out=len(left))
+
+    from openpyxl import Workbook
+
+    with released(Workbook(write_only=True)) as workbook:  # closed also when interrupted
+        result = build_overview_workbook(rows, profile, cover, workbook=workbook)
+        outcome = _outcome("export overview", profile, prepared)
+        outcome.left_out = left
+        if not result.cases:
+            return outcome
+        with _logged(outcome, target, profile, result.cases):
+            save_workbook(result.workbook, target, force=options.force)
+    outcome.cases = result.cases
+    return outcome
 
 
 def run_statistics(paths: Sequence[Path], output: Path, options: Options) -> Outcome:
@@ -299,9 +340,10 @@ def run_schild(paths: Sequence[Path], directory: Path, options: Options) -> Outc
             raise ExportError(
                 f"Verzeichnis {directory} kann nicht angelegt werden ({exc.strerror})"
             ) from None
-    with _logged(outcome, dat_target, profile, export.rows):
+    cases = _case_ids(export.rows)
+    with _logged(outcome, dat_target, profile, cases):
         write_file(dat_target, lambda handle: handle.write(export.dat), force=options.force)
-    with released(export.workbook), _logged(outcome, xlsx_target, profile, export.rows):
+    with released(export.workbook), _logged(outcome, xlsx_target, profile, cases):
         save_workbook(export.workbook, xlsx_target, force=options.force)
-    outcome.exported = export.rows
+    outcome.cases = cases
     return outcome

@@ -40,6 +40,7 @@ from dataclasses import dataclass
 from openpyxl import Workbook  # noqa: TID253 - exporters load lazily
 from openpyxl.utils import get_column_letter  # noqa: TID253 - exporters load lazily
 
+from seiteneinsteiger.dates import german
 from seiteneinsteiger.export import layout
 from seiteneinsteiger.export.cells import CellValue, put
 from seiteneinsteiger.export.fields import disclosable_address
@@ -201,7 +202,7 @@ def dat_values(row: ExportRow, profile: Profile) -> list[str]:
     by_column: dict[str, str] = {
         "Nachname": when("pupil.family_name", lambda: pupil.family_name),
         "Vorname": when("pupil.given_names", lambda: pupil.given_names),
-        "Geburtsdatum": when("pupil.birth_date", lambda: f"{pupil.birth_date:%d.%m.%Y}"),
+        "Geburtsdatum": when("pupil.birth_date", lambda: german(pupil.birth_date)),
         "Geschlecht": when("pupil.gender", lambda: pupil.gender),
         "Status": "0",  # Neuaufnahme
         "PLZ": when("pupil.address.postcode", lambda: _text(row, "pupil.address.postcode")),

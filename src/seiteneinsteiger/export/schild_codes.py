@@ -14,6 +14,8 @@ because the intake does not say which of the two it is; 997 would claim stateles
 
 from __future__ import annotations
 
+from seiteneinsteiger.codes import country_alpha3
+
 DESTATIS_NATIONALITY: dict[str, str] = {
     "AD": "123",
     "AE": "469",
@@ -231,7 +233,4 @@ def iso3(iso2: str) -> str | None:
     """The three-letter key SVWS-Import expects (``TUR``), or None."""
     if iso2 in SVWS_ISO3_EXTRA:
         return SVWS_ISO3_EXTRA[iso2]
-    import pycountry
-
-    country = pycountry.countries.get(alpha_2=iso2)
-    return None if country is None else str(country.alpha_3)
+    return country_alpha3(iso2)

@@ -15,12 +15,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from seiteneinsteiger.dates import german, parse_typed
 from seiteneinsteiger.forms.model import ChoiceSpec, Form, QuestionSpec, pick
 from seiteneinsteiger.forms.names import find_country, find_language, fold
 
 _INT = re.compile(r"^[+-]?\d{1,9}$")
-_GERMAN_DATE = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$")
-_ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 _SPLIT = re.compile(r"[,;\n]")
 _YES = ("ja", "j", "yes", "y", "x", "✓", "✔", "☑", "☒", "1", "true", "wahr")
 _NO = ("nein", "n", "no", "0", "false", "falsch", "-")
@@ -99,18 +98,10 @@ def _date(raw: Any) -> Parsed:
         return Parsed(raw)
     if not isinstance(raw, str):
         return Parsed(error="date")
-    text = raw.strip()
-    german, iso = _GERMAN_DATE.match(text), _ISO_DATE.match(text)
     try:
-        if german:
-            day, month, year = (int(part) for part in german.groups())
-            return Parsed(dt.date(year, month, day))
-        if iso:
-            year, month, day = (int(part) for part in iso.groups())
-            return Parsed(dt.date(year, month, day))
+        return Parsed(parse_typed(raw))
     except ValueError:
-        pass
-    return Parsed(error="date")
+        return Parsed(error="date")
 
 
 def _boolean(form: Form, raw: Any) -> Parsed:
@@ -255,7 +246,7 @@ def show(form: Form, question: QuestionSpec, value: Any, language: str = "de") -
     if value is None or value == []:
         return "–"
     if question.type == "date" and isinstance(value, dt.date):
-        return value.strftime("%d.%m.%Y")
+        return german(value)
     if question.type == "boolean":
         return pick(form.file.texts.yes if value else form.file.texts.no, language)
     if question.type in ("select_one", "select_multiple"):

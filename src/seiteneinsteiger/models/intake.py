@@ -30,6 +30,7 @@ from seiteneinsteiger.codes import (
     SchoolType,
     Script,
 )
+from seiteneinsteiger.dates import completed_years, german
 from seiteneinsteiger.models.types import (
     CountryCode,
     Flag,
@@ -183,15 +184,6 @@ class Issue:
     severity: Literal["error", "warning"] = "error"
 
 
-def completed_years(birth: dt.date, on: dt.date) -> int:
-    """Completed years of life on ``on``, by calendar arithmetic (a birthday counts on the day)."""
-    return on.year - birth.year - ((on.month, on.day) < (birth.month, birth.day))
-
-
-def _fmt(day: dt.date) -> str:
-    return day.strftime("%d.%m.%Y")
-
-
 def check_intake(intake: Intake, today: dt.date) -> list[Issue]:
     """The cross-field checks of the contract ("Validation a user should see") and a few more.
 
@@ -203,22 +195,23 @@ def check_intake(intake: Intake, today: dt.date) -> list[Issue]:
         issues.append(
             Issue(
                 ("intake_date",),
-                f"Beratungsdatum {_fmt(intake.intake_date)} liegt mehr als ein Jahr in der Zukunft",
+                f"Beratungsdatum {german(intake.intake_date)} liegt mehr als ein Jahr "
+                "in der Zukunft",
             )
         )
     if pupil.birth_date > today:
         issues.append(
             Issue(
                 ("pupil", "birth_date"),
-                f"Geburtsdatum {_fmt(pupil.birth_date)} liegt in der Zukunft",
+                f"Geburtsdatum {german(pupil.birth_date)} liegt in der Zukunft",
             )
         )
     elif pupil.birth_date > intake.intake_date:
         issues.append(
             Issue(
                 ("pupil", "birth_date"),
-                f"Geburtsdatum {_fmt(pupil.birth_date)} liegt nach dem Beratungsdatum "
-                f"{_fmt(intake.intake_date)}",
+                f"Geburtsdatum {german(pupil.birth_date)} liegt nach dem Beratungsdatum "
+                f"{german(intake.intake_date)}",
             )
         )
     if pupil.arrival_date is not None:
@@ -226,15 +219,15 @@ def check_intake(intake: Intake, today: dt.date) -> list[Issue]:
             issues.append(
                 Issue(
                     ("pupil", "arrival_date"),
-                    f"Einreise {_fmt(pupil.arrival_date)} liegt vor der Geburt "
-                    f"({_fmt(pupil.birth_date)})",
+                    f"Einreise {german(pupil.arrival_date)} liegt vor der Geburt "
+                    f"({german(pupil.birth_date)})",
                 )
             )
         elif pupil.arrival_date > intake.intake_date:
             issues.append(
                 Issue(
                     ("pupil", "arrival_date"),
-                    f"Einreise {_fmt(pupil.arrival_date)} liegt nach dem Beratungsdatum",
+                    f"Einreise {german(pupil.arrival_date)} liegt nach dem Beratungsdatum",
                     "warning",
                 )
             )

@@ -3,17 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 from typing import Annotated, Any
 
 from pydantic import AfterValidator, BeforeValidator, StrictBool, StringConstraints
 from pydantic_core import PydanticCustomError
 
 from seiteneinsteiger.codes import check_country, check_language
+from seiteneinsteiger.dates import ISO_DATE, german_as_iso
 from seiteneinsteiger.errors import brief
-
-_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_GERMAN_DATE = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$")
 
 
 def _iso_date(value: Any) -> Any:
@@ -25,7 +22,7 @@ def _iso_date(value: Any) -> Any:
         raise PydanticCustomError("iso_date", "Datum ohne Uhrzeit erwartet (JJJJ-MM-TT)")
     if isinstance(value, dt.date):
         return value
-    if isinstance(value, str) and _ISO_DATE.match(value.strip()):
+    if isinstance(value, str) and ISO_DATE.match(value.strip()):
         try:
             return dt.date.fromisoformat(value.strip())
         except ValueError:
@@ -34,10 +31,8 @@ def _iso_date(value: Any) -> Any:
                 "'{value}' ist kein gültiges Datum (diesen Tag gibt es nicht)",
                 {"value": brief(value)},
             ) from None
-    german = _GERMAN_DATE.match(value.strip()) if isinstance(value, str) else None
-    if german:  # files keep ISO dates; the command line also takes TT.MM.JJJJ
-        day, month, year = german.groups()
-        iso = f"{year}-{int(month):02d}-{int(day):02d}"
+    iso = german_as_iso(value) if isinstance(value, str) else None
+    if iso is not None:  # files keep ISO dates; the command line also takes TT.MM.JJJJ
         raise PydanticCustomError(
             "iso_date",
             "Datum im Format JJJJ-MM-TT erwartet: '{value}' bitte als {iso} schreiben",

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from seiteneinsteiger.conditions import FieldSpec, show, values_of
+from seiteneinsteiger.dates import add_months
 from seiteneinsteiger.errors import Problem
 from seiteneinsteiger.rules.compiled import Rule, RuleSet, Table, Where
 from seiteneinsteiger.rules.facts import (
@@ -32,7 +33,6 @@ from seiteneinsteiger.rules.facts import (
     OUTPUT_DEFAULTS,
     OUTPUTS,
     PARAM_PREFIX,
-    add_months,
     date_values,
 )
 

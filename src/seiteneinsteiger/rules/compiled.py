@@ -33,8 +33,16 @@ from seiteneinsteiger.codes import (
     language_name,
 )
 from seiteneinsteiger.conditions import Condition, FieldSpec, Test, show
+from seiteneinsteiger.dates import Age, german, month_day_text
 from seiteneinsteiger.errors import RuleSetError
-from seiteneinsteiger.rules.facts import OUTPUT_DEFAULTS, Age, Parameters
+from seiteneinsteiger.rules.facts import (
+    LIST_OUTPUTS,
+    OUTPUT_DEFAULTS,
+    WHY_NOT_PREFIX,
+    DateCache,
+    Parameters,
+)
+from seiteneinsteiger.rules.result import RuleSetRef, TraceStep
 
 Facts = Mapping[str, Any]
 Predicate = Callable[[Facts], bool]
@@ -199,6 +207,97 @@ _COMPARE: dict[str, Callable[[Any, Any], bool]] = {
 }
 
 
+Matcher = Callable[[Facts, dt.date], "list[Rule]"]
+
+
+def compile_table(rules: tuple[Rule, ...], catalogue: Mapping[str, FieldSpec]) -> Matcher:
+    """``match(facts, day)``: the rules of a table that fire (condition holds, in force on
+    ``day``), in table order; one generated Python function for the whole table.
+
+    The generated source holds only names this function makes up (``k0`` for a field name,
+    ``c0`` for an operand, ``r0`` for a rule, ``p0`` for a compiled test) and fixed operators;
+    every value written in a rule file stays a Python object in the function's namespace and is
+    never part of the source. The tests the generator does not inline call their closure from
+    :func:`_compile_test`; a property test keeps the result equal to ``conditions.holds``.
+    """
+    generator = _TableSource(catalogue)
+    lines = ["def match(f, day):", "    g = f.get", "    m = []"]
+    for rule in rules:
+        expression = generator.condition(rule.condition)
+        if not rule.timeless:
+            expression = f"{expression} and {generator.constant(rule, 'r')}.in_force(day)"
+        lines += [f"    if {expression}:", f"        m.append({generator.constant(rule, 'r')})"]
+    lines.append("    return m")
+    code = compile("\n".join(lines), "<rules: decision table>", "exec")
+    exec(code, generator.namespace)
+    match: Matcher = generator.namespace["match"]
+    return match
+
+
+class _TableSource:
+    """Python expressions for conditions; values go into :attr:`namespace` under made-up names."""
+
+    def __init__(self, catalogue: Mapping[str, FieldSpec]) -> None:
+        self.catalogue = catalogue
+        self.namespace: dict[str, Any] = {"__builtins__": {}, "_EMPTY": (None, ())}
+        self._names: dict[int, str] = {}
+
+    def constant(self, value: Any, prefix: str = "c") -> str:
+        name = self._names.get(id(value))
+        if name is None or self.namespace.get(name) is not value:
+            name = f"{prefix}{len(self.namespace)}"
+            self._names[id(value)] = name
+            self.namespace[name] = value
+        return name
+
+    def condition(self, condition: Condition) -> str:
+        parts = [self.test(test) for test in condition.tests]
+        parts += [self.condition(child) for child in condition.all_of]
+        if condition.any_of:
+            parts.append("(" + " or ".join(map(self.condition, condition.any_of)) + ")")
+        if condition.none_of:
+            parts.append("not (" + " or ".join(map(self.condition, condition.none_of)) + ")")
+        if not parts:
+            return "True"
+        return "(" + " and ".join(parts) + ")"
+
+    def test(self, test: Test) -> str:
+        spec = self.catalogue[test.field]
+        op, operand = test.operator, test.operand
+        key = f"g({self.constant(test.field, 'k')})"
+        if op in {"known", "empty"}:
+            truth = self.constant(operand)
+            if op == "known":
+                return f"(({key} not in _EMPTY) is {truth})"
+            return f"((not {key}) is {truth})"
+        if op == "not":
+            if operand is None:
+                return f"({key} is not None)"
+            return f"((_v := {key}) is None or _v != {self.constant(operand)})"
+        if op == "eq":
+            return "False" if operand is None else f"({key} == {self.constant(operand)})"
+        if op in {"in", "not_in"}:
+            members = self.constant(_hashable_set(operand) or tuple(operand))
+            check = "in" if op == "in" else "not in"
+            return f"((_v := {key}) is not None and _v {check} {members})"
+        if op == "contains":
+            return f"({self.constant(operand)} in ({key} or ()))"
+        if op == "contains_any" and _hashable_set(operand) is not None:
+            return f"(not {self.constant(_hashable_set(operand))}.isdisjoint({key} or ()))"
+        if op in _ORDER:
+            right = spec.rank(operand)
+            if right is None:
+                return "False"
+            if spec.kind == "enum" and spec.ordered:
+                ranks = self.constant({value: index for index, value in enumerate(spec.values)})
+                key = f"{ranks}.get({key})"
+            return f"((_v := {key}) is not None and _v {_ORDER[op]} {self.constant(right)})"
+        return f"{self.constant(_compile_test(test, spec), 'p')}(f)"
+
+
+_ORDER = {"min": ">=", "from": ">=", "max": "<=", "to": "<=", "below": "<", "above": ">"}
+
+
 # ---------------------------------------------------------------------------------------------
 # Templates ("because", "why_not")
 
@@ -252,7 +351,7 @@ VALUE_LABELS: dict[str, Mapping[str, str]] = {
 def render_value(name: str, value: Any) -> str:
     """A fact value as a counsellor reads it (dates TT.MM.JJJJ, codes by their German label)."""
     if type(value) is dt.date:
-        return f"{value.day:02d}.{value.month:02d}.{value.year:04d}"
+        return german(value)
     if type(value) is int:
         return str(value)
     labels = VALUE_LABELS.get(name)
@@ -267,9 +366,12 @@ def render_parameter(value: Any) -> str:
     """A parameter value in a text: ``"09-30"`` reads as ``30.09.``, an age as ``16 Jahre``."""
     if isinstance(value, Age):
         return str(value)
-    if isinstance(value, str) and re.fullmatch(r"\d{2}-\d{2}", value):
-        return f"{value[3:]}.{value[:2]}."
+    if isinstance(value, str):
+        return month_day_text(value) or show(value)
     return show(value)
+
+
+_RENDERED_LIMIT = 20_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -277,22 +379,52 @@ class Template:
     """A German text with ``{fact}`` placeholders; literal parts and fact names alternate."""
 
     parts: tuple[tuple[str, str | None], ...]
+    names: tuple[str, ...] = field(init=False)  # the placeholders, in order
+    constant: str | None = field(init=False)  # the text, when it has no placeholder
+    #: texts already rendered, by the values shown (a batch repeats most of them)
+    rendered: dict[tuple[Any, ...], str] = field(
+        init=False, default_factory=dict, compare=False, repr=False
+    )
+
+    def __post_init__(self) -> None:
+        names = tuple(name for _, name in self.parts if name is not None)
+        object.__setattr__(self, "names", names)
+        object.__setattr__(self, "constant", None if names else "".join(p for p, _ in self.parts))
 
     def render(self, facts: Facts, first: Facts | None = None) -> str:
         """The text with the values of ``first`` (a rule's own outcome) or else ``facts``."""
-        if len(self.parts) == 1:
-            return self.parts[0][0]
+        if self.constant is not None:
+            return self.constant
+        return self.render_values(tuple(map(facts.get, self.names)), first)
+
+    def render_values(self, values: tuple[Any, ...], first: Facts | None = None) -> str:
+        """The text with ``values`` (of :attr:`names`, taken earlier), or those of ``first``."""
+        if self.constant is not None:
+            return self.constant
+        if first:
+            values = tuple(
+                first.get(name, value) for name, value in zip(self.names, values, strict=True)
+            )
+        cache = self.rendered
+        try:
+            text = cache.get(values)
+        except TypeError:  # a list among the values: render without the cache
+            return self._render(values)
+        if text is None:
+            if len(cache) > _RENDERED_LIMIT:
+                cache.clear()
+            text = cache[values] = self._render(values)
+        return text
+
+    def _render(self, values: tuple[Any, ...]) -> str:
         out: list[str] = []
+        index = 0
         for literal, name in self.parts:
             out.append(literal)
             if name is not None:
-                value = first[name] if first and name in first else facts.get(name)
-                out.append(render_value(name, value))
+                out.append(render_value(name, values[index]))
+                index += 1
         return "".join(out)
-
-    @property
-    def names(self) -> tuple[str, ...]:
-        return tuple(name for _, name in self.parts if name is not None)
 
 
 def parse_template(
@@ -327,6 +459,11 @@ def parse_template(
 # Rules, tables, rule sets
 
 
+def _text(because: Template) -> str | Template:
+    """A text without placeholders as the string itself (nothing to render later)."""
+    return because.constant if because.constant is not None else because
+
+
 @dataclass(frozen=True, slots=True)
 class Where:
     """Where something is written: the display path for messages and the trace path."""
@@ -340,6 +477,9 @@ class Where:
         return f"{self.file}:{self.line}:{self.column}"
 
 
+LIST, WHY_NOT, SCALAR = "list", "why_not", "scalar"  # kinds of output (identity-compared)
+
+
 @dataclass(frozen=True, slots=True)
 class Assignment:
     """One output a rule sets: a constant, or a value read from a fact at evaluation time."""
@@ -348,6 +488,17 @@ class Assignment:
     constant: Any = None
     fact: str | None = None
     template: Template | None = None  # why_not.<form> texts
+    kind: str = field(init=False)  # LIST, WHY_NOT or SCALAR: how the engine merges it
+    is_constant: bool = field(init=False)  # the value is ``constant``
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "is_constant", self.template is None and self.fact is None)
+        kind = SCALAR
+        if self.output in LIST_OUTPUTS:
+            kind = LIST
+        elif self.output.startswith(WHY_NOT_PREFIX):
+            kind = WHY_NOT
+        object.__setattr__(self, "kind", kind)
 
     def value(self, facts: Facts) -> Any:
         if self.template is not None:
@@ -383,9 +534,20 @@ class Rule:
     replaced_where: Where | None = None
     explain_fields: tuple[str, ...] = ()  # the facts a why-not text of this rule depends on
     timeless: bool = field(init=False)  # no validity dates of its own
+    step: TraceStep = field(init=False, compare=False, repr=False)  # its trace entries
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "timeless", self.valid_from is None and self.valid_until is None)
+        step = TraceStep(
+            self.id,
+            self.ruleset,
+            self.where.trace_file,
+            self.where.line,
+            _text(self.because),
+            self.sources,
+            constant_outcome=all(assignment.is_constant for assignment in self.assignments),
+        )
+        object.__setattr__(self, "step", step)
 
     def in_force(self, day: dt.date) -> bool:
         if self.valid_from is not None and day < self.valid_from:
@@ -421,15 +583,46 @@ class Table:
     decides: tuple[str, ...]
     hit_policy: str  # "unique" | "collect"
     rules: tuple[Rule, ...]
+    #: ``match(facts, day)``: the rules in force on ``day`` whose condition holds, in order
+    #: (:func:`compile_table`)
+    match: Matcher = field(compare=False, repr=False)
     otherwise: Otherwise | None = None
     #: (output, default) of every decided output, for the facts of later tables
     defaults: tuple[tuple[str, Any], ...] = field(init=False)
     decides_forms: bool = field(init=False)  # recompute the school-form facts after the table
+    unique: bool = field(init=False)  # hit policy "unique"
+    otherwise_step: TraceStep | None = field(init=False, compare=False, repr=False)
+    no_rule_step: TraceStep = field(init=False, compare=False, repr=False)  # NO_RULE_MATCHED
 
     def __post_init__(self) -> None:
         decided = tuple((name, OUTPUT_DEFAULTS.get(name)) for name in self.decides)
         object.__setattr__(self, "defaults", decided)
         object.__setattr__(self, "decides_forms", "school_forms" in self.decides)
+        object.__setattr__(self, "unique", self.hit_policy == "unique")
+        otherwise, where = self.otherwise, self.where
+        if otherwise is not None:
+            step: TraceStep | None = TraceStep(
+                f"{self.id}/otherwise",
+                self.ruleset,
+                otherwise.where.trace_file,
+                otherwise.where.line,
+                _text(otherwise.because),
+                otherwise.sources,
+                constant_outcome=all(item.is_constant for item in otherwise.assignments),
+            )
+        else:
+            step = None
+        object.__setattr__(self, "otherwise_step", step)
+        nothing = f"Keine Regel der Tabelle „{self.title}“ trifft zu."
+        no_rule = TraceStep(
+            f"{self.id}/keine-Regel",
+            self.ruleset,
+            where.trace_file,
+            where.line,
+            nothing,
+            constant_outcome=True,
+        )
+        object.__setattr__(self, "no_rule_step", no_rule)
 
 
 @dataclass(frozen=True, slots=True)
@@ -480,6 +673,14 @@ class RuleSet:
     why_not_candidates: Mapping[str, Rule] = field(default_factory=dict)
     #: why-not texts already rendered, by rule and the values they depend on (engine cache)
     explained: dict[tuple[Any, ...], str] = field(default_factory=dict, compare=False, repr=False)
+    #: the dates of days and birth dates already seen (engine cache)
+    dates: DateCache = field(init=False, compare=False, repr=False)
+    reference_ref: RuleSetRef = field(init=False, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "dates", DateCache(self.params))
+        ref = RuleSetRef(self.id, self.version, tuple(self.extends))
+        object.__setattr__(self, "reference_ref", ref)
 
     def in_force(self, day: dt.date) -> bool:
         return self.valid_from <= day and (self.valid_until is None or day <= self.valid_until)

@@ -8,27 +8,45 @@ each table its outputs become facts for the tables that follow.
 Outputs no table sets take the defaults of recommendation-format.md. A required output that no rule
 decides (``schulpflicht.status``, ``stage``) is never silently defaulted: the engine raises
 ``NO_RULE_MATCHED`` so that a person decides.
+
+This is the hot path of ``recommend`` and the exports (see benchmarks/recommend_bench.py): each
+table matches its rules with one generated function (:mod:`.compiled`), ``because`` texts are
+rendered when they are read, the date facts of a day and of a birth date are cached per rule set,
+and the result is a plain :class:`~seiteneinsteiger.rules.result.Result` (validated against the
+contract model in the tests, not per intake).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from typing import Any
 
-from seiteneinsteiger.codes import SchoolForm
+from seiteneinsteiger.codes import (
+    Erstalphabetisierung,
+    Measure,
+    SchoolForm,
+    SchulpflichtStatus,
+    Stage,
+)
 from seiteneinsteiger.conditions import Failure, FieldSpec, Test, describe_failure, failure, show
 from seiteneinsteiger.errors import RuleSetError
 from seiteneinsteiger.models.intake import Intake
-from seiteneinsteiger.models.recommendation import Recommendation
-from seiteneinsteiger.rules.compiled import VALUE_LABELS, Assignment, Rule, RuleSet, Table, Where
+from seiteneinsteiger.rules.compiled import (
+    LIST,
+    VALUE_LABELS,
+    WHY_NOT,
+    Assignment,
+    Rule,
+    RuleSet,
+    Table,
+)
 from seiteneinsteiger.rules.facts import (
-    LIST_OUTPUTS,
     WHY_NOT_PREFIX,
     compute_facts,
     school_form_facts,
 )
+from seiteneinsteiger.rules.result import Result, Schulpflicht, TraceEntry, TraceStep, member_lookup
 
 NO_RULE_MATCHED = "NO_RULE_MATCHED"
 _FORMS = tuple(form.value for form in SchoolForm)
@@ -43,6 +61,11 @@ _FOERDERSCHULE_WHY_NOT = (
     "fehlender Schulbesuch oder fehlende Alphabetisierung begründen keinen sonderpädagogischen "
     "Unterstützungsbedarf (AO-SF; in der gelesenen Fassung § 18 Abs. 1)."
 )
+_STATUS = member_lookup(SchulpflichtStatus)
+_STAGE = member_lookup(Stage)
+_FORM = member_lookup(SchoolForm)
+_MEASURE = member_lookup(Measure)
+_ALPHA = member_lookup(Erstalphabetisierung)
 
 
 class RuleConflictError(RuleSetError):
@@ -60,7 +83,7 @@ def evaluate(
     *,
     reference_date: dt.date | None = None,
     source: str | None = None,
-) -> Recommendation:
+) -> Result:
     """The recommendation for ``intake`` under ``ruleset`` on ``reference_date``.
 
     The reference date defaults to the intake date. Raises ``RuleSetNotInForce`` (SE-T001) when
@@ -69,64 +92,70 @@ def evaluate(
     """
     day = reference_date or intake.intake_date
     ruleset.ensure_in_force(day)
-    facts = compute_facts(intake, day, ruleset.params)
+    facts = compute_facts(intake, day, ruleset.params, ruleset.dates)
     facts.update(ruleset.param_facts)
     facts["flags"] = ()
     run = _Run(ruleset, day, facts)
-    for table in ruleset.tables:
-        run.table(table)
+    run.tables(ruleset.tables)
     return run.result(intake, source)
 
 
-@dataclass(slots=True)
 class _Run:
-    ruleset: RuleSet
-    day: dt.date
-    facts: dict[str, Any]
-    outputs: dict[str, Any] = field(default_factory=dict)
-    flags: dict[str, None] = field(default_factory=dict)
-    trace: list[dict[str, Any]] = field(default_factory=list)
-    why_not: dict[str, str] = field(default_factory=dict)
+    __slots__ = ("day", "facts", "flags", "outputs", "ruleset", "trace", "why_not")
 
-    def table(self, table: Table) -> None:
-        facts, day = self.facts, self.day
-        matched = [
-            rule
-            for rule in table.rules
-            if rule.predicate(facts) and (rule.timeless or rule.in_force(day))
-        ]
-        if len(matched) > 1 and table.hit_policy == "unique":
-            raise _overlap(table, matched)
-        set_here: dict[str, Rule] = {}
-        for rule in matched:
-            outcome = self._apply(rule.assignments, rule.flags, set_here, rule)
-            because = rule.because.render(facts, outcome)
-            self._trace(rule.id, rule.ruleset, rule.where, outcome, because, rule.sources)
-        if not matched:
-            self._no_match(table)
-        outputs = self.outputs
-        for name, default in table.defaults:
-            value = outputs.get(name, default)
-            facts[name] = tuple(value) if type(value) is list else value
-        if len(self.flags) != len(facts["flags"]):
-            facts["flags"] = tuple(self.flags)
-        if table.decides_forms:
-            facts.update(school_form_facts(facts["school_forms"], facts["wishes.school_form"]))
+    def __init__(self, ruleset: RuleSet, day: dt.date, facts: dict[str, Any]) -> None:
+        self.ruleset, self.day, self.facts = ruleset, day, facts
+        self.outputs: dict[str, Any] = {}
+        self.flags: dict[str, None] = {}
+        self.trace: list[TraceEntry] = []
+        self.why_not: dict[str, str] = {}
+
+    def tables(self, tables: tuple[Table, ...]) -> None:
+        """Run the tables in order (the hot loop: names bound locally)."""
+        facts, day, outputs, flags, trace = (
+            self.facts,
+            self.day,
+            self.outputs,
+            self.flags,
+            self.trace,
+        )
+        apply, get = self._apply, facts.get
+        for table in tables:
+            matched = table.match(facts, day)
+            if matched:
+                if table.unique and len(matched) > 1:
+                    raise _overlap(table, matched)
+                set_here: dict[str, Rule] = {}
+                for rule in matched:
+                    outcome = apply(rule.assignments, rule.flags, set_here, rule)
+                    step = rule.step  # values that later tables change are taken now
+                    changing = step.changing
+                    taken = tuple(map(get, changing)) if changing else ()
+                    trace.append(TraceEntry((step, outcome, facts, taken)))
+            else:
+                self._no_match(table)
+            for name, default in table.defaults:
+                value = outputs.get(name, default)
+                facts[name] = tuple(value) if type(value) is list else value
+            if len(flags) != len(facts["flags"]):
+                facts["flags"] = tuple(flags)
+            if table.decides_forms:
+                facts.update(school_form_facts(facts["school_forms"], facts["wishes.school_form"]))
 
     def _no_match(self, table: Table) -> None:
         otherwise = table.otherwise
         if otherwise is not None:
+            assert table.otherwise_step is not None
             outcome = self._apply(otherwise.assignments, otherwise.flags, {}, None)
-            because = otherwise.because.render(self.facts, outcome)
-            rule_id = f"{table.id}/otherwise"
-            self._trace(
-                rule_id, table.ruleset, otherwise.where, outcome, because, otherwise.sources
-            )
-        elif table.hit_policy == "unique":
+            self._trace(table.otherwise_step, outcome)
+        elif table.unique:
             self.flags[NO_RULE_MATCHED] = None
-            because = f"Keine Regel der Tabelle „{table.title}“ trifft zu."
-            outcome = {"flags": [NO_RULE_MATCHED]}
-            self._trace(f"{table.id}/keine-Regel", table.ruleset, table.where, outcome, because, ())
+            self._trace(table.no_rule_step, {"flags": [NO_RULE_MATCHED]})
+
+    def _trace(self, step: TraceStep, outcome: dict[str, Any]) -> None:
+        """One trace entry; its text is rendered when read, with the values of now."""
+        taken = tuple(map(self.facts.get, step.changing))
+        self.trace.append(TraceEntry((step, outcome, self.facts, taken)))
 
     def _apply(
         self,
@@ -136,17 +165,23 @@ class _Run:
         rule: Rule | None,
     ) -> dict[str, Any]:
         outcome: dict[str, Any] = {}
+        facts, outputs = self.facts, self.outputs
         for assignment in assignments:
-            name, value = assignment.output, assignment.value(self.facts)
-            if name in LIST_OUTPUTS:
+            name, kind = assignment.output, assignment.kind
+            value = assignment.constant if assignment.is_constant else assignment.value(facts)
+            if kind is LIST:
                 items = list(value) if value is not None else []
-                current = self.outputs.setdefault(name, [])
+                current = outputs.setdefault(name, [])
                 current.extend(item for item in items if item not in current)
                 value = items
-            elif name.startswith(WHY_NOT_PREFIX):
+            elif kind is WHY_NOT:
                 self.why_not.setdefault(name[len(WHY_NOT_PREFIX) :], value)
-            else:
+            elif name in set_here:
                 self._set_scalar(name, value, set_here, rule)
+            else:
+                outputs[name] = value
+                if rule is not None:
+                    set_here[name] = rule
             outcome[name] = value
         if flags:
             for flag in flags:
@@ -170,29 +205,8 @@ class _Run:
         if rule is not None:
             set_here[name] = rule
 
-    def _trace(
-        self,
-        rule: str,
-        ruleset: str,
-        where: Where,
-        outcome: dict[str, Any],
-        because: str,
-        sources: tuple[str, ...],
-    ) -> None:
-        self.trace.append(
-            {
-                "rule": rule,
-                "ruleset": ruleset,
-                "file": where.trace_file,
-                "line": where.line,
-                "outcome": outcome,
-                "because": because,
-                "sources": sources,
-            }
-        )
-
-    def result(self, intake: Intake, source: str | None) -> Recommendation:
-        """The recommendation, validated once as a whole (defaults and guards applied)."""
+    def result(self, intake: Intake, source: str | None) -> Result:
+        """The recommendation, with the defaults and guards of the contract applied."""
         outputs, ruleset = self.outputs, self.ruleset
         status = outputs.get("schulpflicht.status")
         if status is None:
@@ -210,31 +224,29 @@ class _Run:
         alpha = outputs.get("erstalphabetisierung", "n/a")
         if stage == "none" or grade == 1:
             alpha = "n/a"
-        return Recommendation.model_validate(
-            {
-                "case_id": intake.case_id,
-                "source": source,
-                "reference_date": self.day,
-                "ruleset": ruleset.reference,
-                "age": self.facts["age"],
-                "schulpflicht": {
-                    "status": status,
-                    "since": outputs.get("schulpflicht.since"),
-                    "starts": outputs.get("schulpflicht.starts"),
-                    "until": outputs.get("schulpflicht.until"),
-                },
-                "stage": stage,
-                "school_forms": forms,
-                "grade": grade,
-                "grade_options": sorted(options),
-                "erstfoerderung": outputs.get("erstfoerderung", False),
-                "erstalphabetisierung": alpha,
-                "bk_ifk": outputs.get("bk_ifk", False),
-                "measures": outputs.get("measures", []),
-                "flags": list(self.flags),
-                "trace": self.trace,
-                "why_not": self._why_not(forms),
-            }
+        return Result(
+            case_id=intake.case_id,
+            source=source,
+            reference_date=self.day,
+            ruleset=ruleset.reference_ref,
+            age=self.facts["age"],
+            schulpflicht=Schulpflicht(
+                _STATUS[status],
+                outputs.get("schulpflicht.since"),
+                outputs.get("schulpflicht.starts"),
+                outputs.get("schulpflicht.until"),
+            ),
+            stage=_STAGE[stage],
+            school_forms=[_FORM[form] for form in forms],
+            grade=grade,
+            grade_options=sorted(options),
+            erstfoerderung=outputs.get("erstfoerderung", False),
+            erstalphabetisierung=_ALPHA[alpha],
+            bk_ifk=outputs.get("bk_ifk", False),
+            measures=[_MEASURE[measure] for measure in outputs.get("measures", ())],
+            flags=list(self.flags),
+            trace=self.trace,
+            why_not=lambda: self._why_not(forms),  # computed when read
         )
 
     def _why_not(self, recommended: list[str]) -> dict[str, str]:
@@ -254,7 +266,11 @@ class _Run:
     def _explain(self, rule: Rule) -> str:
         """Why ``rule`` did not recommend its forms; cached by the values the text depends on."""
         facts = self.facts
-        key = (rule.id, rule.in_force(self.day), *(facts.get(name) for name in rule.explain_fields))
+        key = (
+            rule.id,
+            rule.timeless or rule.in_force(self.day),
+            *map(facts.get, rule.explain_fields),
+        )
         cache = self.ruleset.explained
         text = cache.get(key)
         if text is None:

@@ -25,12 +25,11 @@ from seiteneinsteiger.intake_io import explain_validation_error
 from seiteneinsteiger.limits import InputKind
 from seiteneinsteiger.models.intake import FORMAT as INTAKE_FORMAT
 from seiteneinsteiger.models.intake import Intake
-from seiteneinsteiger.models.recommendation import Recommendation
 from seiteneinsteiger.models.types import IsoDate
-from seiteneinsteiger.rules.api import RuleSetCache
+from seiteneinsteiger.rules.api import HEADER, RuleSetCache, builtin_root
 from seiteneinsteiger.rules.compiled import Rule, RuleSet
 from seiteneinsteiger.rules.engine import evaluate
-from seiteneinsteiger.rules.loader import HEADER, builtin_root
+from seiteneinsteiger.rules.result import Result
 from seiteneinsteiger.yamlsource import Document, parse_yaml, read_text
 
 TESTS_FORMAT = "seiteneinsteiger/rule-tests@1"
@@ -106,7 +105,7 @@ class Case:
 class CaseResult:
     case: Case
     failures: list[str] = field(default_factory=list)
-    recommendation: Recommendation | None = None
+    recommendation: Result | None = None
     ruleset: RuleSet | None = None
 
     @property
@@ -350,7 +349,7 @@ def _norm(value: Any) -> Any:
     return value
 
 
-def compare(expect: Mapping[str, Any], recommendation: Recommendation) -> list[str]:
+def compare(expect: Mapping[str, Any], recommendation: Result) -> list[str]:
     """German differences between ``expect`` and the recommendation (empty when it matches)."""
     data = recommendation.to_json_dict()
     failures: list[str] = []
@@ -399,7 +398,7 @@ def _compare_fired(expect: Mapping[str, Any], fired: set[str]) -> list[str]:
     return failures
 
 
-def _compare_texts(expect: Mapping[str, Any], recommendation: Recommendation) -> list[str]:
+def _compare_texts(expect: Mapping[str, Any], recommendation: Result) -> list[str]:
     failures: list[str] = []
     why_not = expect.get("why_not")
     if isinstance(why_not, Mapping):

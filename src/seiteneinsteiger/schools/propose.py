@@ -37,7 +37,7 @@ from typing import Any, Literal
 
 from seiteneinsteiger.codes import SCHOOL_FORM_LABELS, SCHULPFLICHT_LABELS, SchoolForm, Stage
 from seiteneinsteiger.models.intake import Intake
-from seiteneinsteiger.models.recommendation import Recommendation
+from seiteneinsteiger.rules.result import Result
 from seiteneinsteiger.schools import ATTRIBUTION
 from seiteneinsteiger.schools.capacity import CapacityRow, CapacityTable
 from seiteneinsteiger.schools.directory import Directory, School
@@ -251,7 +251,7 @@ class ProposalResult:
 # ---------------------------------------------------------------------------------------------
 
 
-def need_of(recommendation: Recommendation) -> Need:
+def need_of(recommendation: Result) -> Need:
     """The school forms, grades and offers a recommendation asks for."""
     grades: list[int] = []
     if recommendation.grade is not None:
@@ -278,7 +278,7 @@ def need_of(recommendation: Recommendation) -> Need:
     return Need(tuple(recommendation.school_forms), tuple(grades), offers, recommendation.stage)
 
 
-def rule_source(recommendation: Recommendation, key: str) -> str | None:
+def rule_source(recommendation: Result, key: str) -> str | None:
     """``Regel NRW-SF-02 (rules/nrw/30-schulform.yaml:36)`` for the last rule that set ``key``."""
     for entry in reversed(recommendation.trace):
         if key in entry.outcome:
@@ -303,7 +303,7 @@ class _Candidate:
 @dataclass(slots=True)
 class _Context:
     intake: Intake
-    recommendation: Recommendation
+    recommendation: Result
     need: Need
     day: dt.date
     options: ProposalOptions
@@ -316,7 +316,7 @@ class _Context:
 
 def propose(
     intake: Intake,
-    recommendation: Recommendation,
+    recommendation: Result,
     directory: Directory,
     capacity: CapacityTable,
     day: dt.date,
@@ -767,7 +767,7 @@ def _case_hints(context: _Context, area: Sequence[School]) -> list[Hint]:
     return hints
 
 
-def _no_forms_summary(recommendation: Recommendation) -> str:
+def _no_forms_summary(recommendation: Result) -> str:
     status = SCHULPFLICHT_LABELS[recommendation.schulpflicht.status.value]
     if recommendation.stage is Stage.none:
         return (

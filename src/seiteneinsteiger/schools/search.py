@@ -12,7 +12,7 @@ import datetime as dt
 from seiteneinsteiger.codes import suggest
 from seiteneinsteiger.errors import UsageError
 from seiteneinsteiger.models.intake import Intake
-from seiteneinsteiger.models.recommendation import Recommendation
+from seiteneinsteiger.rules.result import Result
 from seiteneinsteiger.schools.capacity import CapacityTable
 from seiteneinsteiger.schools.directory import Directory
 from seiteneinsteiger.schools.districts import SchoolDistrict
@@ -37,7 +37,7 @@ def find_district(district_id: str, known: dict[str, SchoolDistrict]) -> SchoolD
 
 def rank_case(
     intake: Intake,
-    recommendation: Recommendation,
+    recommendation: Result,
     directory: Directory,
     capacity: CapacityTable,
     day: dt.date,

@@ -25,10 +25,11 @@ from seiteneinsteiger.codes import (
     SchulpflichtStatus,
     Stage,
 )
+from seiteneinsteiger.dates import german
 from seiteneinsteiger.export.letter.districts import DistrictInfo
 from seiteneinsteiger.export.letter.texts import GERMAN, Language, LetterTexts
 from seiteneinsteiger.models.intake import Intake
-from seiteneinsteiger.models.recommendation import Recommendation
+from seiteneinsteiger.rules.result import Result
 
 #: School forms with a short explanation in the letter (``explain_<form>`` texts).
 EXPLAINED_FORMS = (
@@ -82,10 +83,6 @@ class Letter:
     fields: list[str] = field(default_factory=list)
 
 
-def _date(day: dt.date) -> str:
-    return f"{day:%d.%m.%Y}"
-
-
 @dataclass(frozen=True, slots=True)
 class _Estimated:
     """A birth date that is only estimated: printed with the word for "estimated"."""
@@ -127,7 +124,7 @@ class _Writer:
     def _value(self, value: object, code: str) -> object:
         if isinstance(value, dt.date):
             suffix = self.texts.languages[code].date_suffix
-            return _date(value) + (f" {suffix}" if suffix else "")
+            return german(value) + (f" {suffix}" if suffix else "")
         if isinstance(value, _Estimated):
             return f"{self._value(value.day, code)} {self.text('estimated', code)}"
         if isinstance(value, _Weeks):
@@ -153,7 +150,7 @@ class _Writer:
 
 def build_letter(
     intake: Intake,
-    recommendation: Recommendation,
+    recommendation: Result,
     texts: LetterTexts,
     language: Language,
     district: DistrictInfo,
@@ -219,7 +216,7 @@ def _greeting(writer: _Writer, intake: Intake) -> Block:
     return writer.block(Kind.paragraph, "greeting_neutral")
 
 
-def _recommendation(writer: _Writer, intake: Intake, rec: Recommendation) -> list[Block]:
+def _recommendation(writer: _Writer, intake: Intake, rec: Result) -> list[Block]:
     writer.read("recommendation.schulpflicht", "recommendation.stage")
     if rec.stage is Stage.none:
         return _no_school(writer, rec)
@@ -231,11 +228,11 @@ def _recommendation(writer: _Writer, intake: Intake, rec: Recommendation) -> lis
     return blocks
 
 
-def _berufskolleg(rec: Recommendation) -> bool:
+def _berufskolleg(rec: Result) -> bool:
     return rec.bk_ifk or (bool(rec.school_forms) and rec.school_forms[0] is SchoolForm.berufskolleg)
 
 
-def _placement(writer: _Writer, rec: Recommendation) -> Block:
+def _placement(writer: _Writer, rec: Result) -> Block:
     """The sentence that says where the child should go, with a short explanation."""
     forms = rec.school_forms
     grade = rec.grade
@@ -268,7 +265,7 @@ def _placement(writer: _Writer, rec: Recommendation) -> Block:
     return writer.joined(Kind.paragraph, parts)
 
 
-def _support(writer: _Writer, intake: Intake, rec: Recommendation) -> list[Block]:
+def _support(writer: _Writer, intake: Intake, rec: Result) -> list[Block]:
     writer.read("recommendation.erstfoerderung", "recommendation.measures")
     blocks: list[Block] = []
     if rec.erstfoerderung and not rec.bk_ifk:
@@ -284,7 +281,7 @@ def _support(writer: _Writer, intake: Intake, rec: Recommendation) -> list[Block
     return blocks
 
 
-def _no_school(writer: _Writer, rec: Recommendation) -> list[Block]:
+def _no_school(writer: _Writer, rec: Result) -> list[Block]:
     """Not (yet) a school place: not yet schulpflichtig, state facility, no longer."""
     writer.read("recommendation.flags")
     status = rec.schulpflicht.status
@@ -303,7 +300,7 @@ def _no_school(writer: _Writer, rec: Recommendation) -> list[Block]:
     return [writer.block(Kind.paragraph, "no_school_yet")]
 
 
-def _steps(writer: _Writer, rec: Recommendation, district: DistrictInfo) -> list[Block]:
+def _steps(writer: _Writer, rec: Result, district: DistrictInfo) -> list[Block]:
     writer.read("recommendation.flags")
     placed = rec.stage is not Stage.none
     flag = district.direct_enrolment_flag
