@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from enum import Enum
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any, Literal, NamedTuple, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
 
@@ -256,11 +256,12 @@ def _message(error: Any, loc: tuple[str | int, ...], model: type[BaseModel]) -> 
     if kind == "extra_forbidden":
         return _unknown_field(loc, model)
     if kind in {"enum", "literal_error"}:
-        allowed = re.findall(r"'([^']*)'", str(ctx.get("expected", "")))
+        allowed = _allowed_values(loc, model)
         shown = brief(value)
-        near = suggest(shown, allowed) if isinstance(value, str) else None
+        near = suggest(shown, allowed) if allowed and isinstance(value, str) else None
         hint = f" (meinten Sie '{near}'?)" if near and near != value else ""
-        return f"'{shown}' ist nicht erlaubt{hint}. Erlaubt: {', '.join(allowed)}"
+        listing = ", ".join(allowed) if allowed else str(ctx.get("expected", ""))
+        return f"'{shown}' ist nicht erlaubt{hint}. Erlaubt: {listing}"
     if kind == "string_pattern_mismatch":
         name = str(loc[-1]) if loc else ""
         return _PATTERN_MESSAGES.get(name, "Wert hat nicht das erwartete Format")
@@ -294,6 +295,33 @@ def _allowed_fields(parent: tuple[str | int, ...], model: type[BaseModel]) -> li
         if current is None:
             return []
     return list(current.model_fields) if hasattr(current, "model_fields") else []
+
+
+def _allowed_values(loc: tuple[str | int, ...], model: type[BaseModel]) -> list[str]:
+    """The values the field at ``loc`` allows, read from its type (an enum or a Literal),
+    never from the wording of pydantic's message."""
+    names = [part for part in loc if isinstance(part, str)]
+    if not names:
+        return []
+    parent: Any = model
+    for name in names[:-1]:
+        info = parent.model_fields.get(name) if hasattr(parent, "model_fields") else None
+        parent = _model_of(info.annotation) if info is not None else None
+        if parent is None:
+            return []
+    info = parent.model_fields.get(names[-1]) if hasattr(parent, "model_fields") else None
+    return _choices_of(info.annotation) if info is not None else []
+
+
+def _choices_of(annotation: Any) -> list[str]:
+    if isinstance(annotation, type) and issubclass(annotation, Enum):
+        return [str(member.value) for member in annotation]
+    if get_origin(annotation) is Literal:
+        return [str(argument) for argument in get_args(annotation)]
+    choices: list[str] = []
+    for argument in get_args(annotation):
+        choices += [choice for choice in _choices_of(argument) if choice not in choices]
+    return choices
 
 
 def _model_of(annotation: Any) -> type[BaseModel] | None:

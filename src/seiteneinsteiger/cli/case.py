@@ -684,10 +684,9 @@ def _report_change(change: StatusChange, labels: dict[str, str]) -> None:
     from seiteneinsteiger.cli.case_text import change_lines
 
     for line in change_lines(change, labels):
-        if line.startswith("Hinweis:"):
-            err(line, fg="yellow")
-        else:
-            out(line)
+        out(line)
+    for note in change.notes:
+        err(f"Hinweis: {note}", fg="yellow")
 
 
 def _labels(store: CaseStore, change: StatusChange) -> dict[str, str]:

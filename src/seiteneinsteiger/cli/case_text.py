@@ -23,7 +23,8 @@ def school_text(number: str, labels: dict[str, str]) -> str:
 
 
 def change_lines(change: StatusChange, labels: dict[str, str]) -> list[str]:
-    """The status change (first line, for stdout) and what happened to the place."""
+    """The status change (first line) and what happened to the place; the notes of the change
+    (``change.notes``) are not among them: they go to stderr as hints."""
     event = change.event
     head = (
         f"{change.case_id}: {change.previous.value} → {event.status.value} ({event.label}) "
@@ -47,7 +48,6 @@ def change_lines(change: StatusChange, labels: dict[str, str]) -> list[str]:
             f"Platz freigegeben: {school_text(change.released.schulnummer, labels)}, "
             f"{change.released.place_text()}."
         )
-    lines.extend(f"Hinweis: {note}" for note in change.notes)
     return lines
 
 

@@ -310,9 +310,7 @@ def import_(
                 path, form, today=today, display=shown, key=key, unverified=unverified
             )
         except SeiteneinsteigerError as exc:  # the whole file is refused; go on with the next
-            message = exc.message.removeprefix(f"{shown}: ")
-            hint = f". Hinweis: {exc.hint}" if exc.hint else ""
-            problems.append(Problem(file=shown, message=message + hint))
+            problems.append(exc.as_problem(shown))
         else:
             problems.extend(result.problems)
             if result.ok and result.intake is not None:

@@ -79,10 +79,6 @@ def emit_json(data: Any) -> None:
     typer.echo(json_for_terminal(json.dumps(data, ensure_ascii=False, indent=2, default=str)))
 
 
-def emit_jsonl(data: Any) -> None:
-    typer.echo(json_for_terminal(json.dumps(data, ensure_ascii=False, default=str)))
-
-
 def write_json(text: str, *, end: str = "\n") -> None:
     """JSON text, already passed through :func:`json_for_terminal`, to stdout.
 
@@ -230,7 +226,3 @@ def _silence_stdout() -> None:
 def is_debug(ctx: typer.Context) -> bool:
     root = ctx.find_root()
     return bool(root.obj and root.obj.get("debug"))
-
-
-def stdout_is_terminal() -> bool:
-    return sys.stdout.isatty()

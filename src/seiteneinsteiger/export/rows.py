@@ -30,12 +30,6 @@ class ExportRow:
     recommendation: Result
     source: str
 
-    @property
-    def case_label(self) -> str:
-        """A reference to the case that never contains the child's name."""
-        case = self.intake.case_id
-        return f"Fall {case}" if case else "ohne Fallnummer"
-
 
 @dataclass(frozen=True, slots=True)
 class LeftOut:

@@ -37,10 +37,6 @@ class Table:
     total: int
     withheld: bool = False
 
-    @property
-    def suppressed(self) -> int:
-        return sum(1 for cell in self.cells if isinstance(cell, str))
-
 
 def suppress(counts: Sequence[int], *, k: int = K) -> Table:
     """The publishable form of ``counts`` (whose total the reader knows)."""

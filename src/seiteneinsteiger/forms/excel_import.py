@@ -192,9 +192,10 @@ def _sheet_rows(
     iterator = worksheet.iter_rows(min_row=1, max_col=width, values_only=True)
     for number, values in enumerate(itertools.islice(iterator, limits.max_rows + 1), 1):
         if number > limits.max_rows:
-            raise FormError(
-                f"{shown}: Tabelle '{sheet}' hat mehr als {limits.max_rows} Zeilen; ein Formular "
-                "ist viel kürzer"
+            raise FormError.at(
+                shown,
+                f"Tabelle '{sheet}' hat mehr als {limits.max_rows} Zeilen; ein Formular "
+                "ist viel kürzer",
             )
         rows[number] = tuple(values)
     return rows
@@ -213,20 +214,23 @@ class _Verifier:
     def check(self, codes: Codes, signature: str, shown: str, parts: dict[str, str]) -> None:
         form = self.form
         if codes.form_id != form.form_id or codes.language not in form.languages:
-            raise FormError(
-                f"{shown}: Vorlage eines anderen Formulars ('{codes.form_id}', Sprache "
-                f"'{codes.language}'), erwartet wird '{form.form_id}'"
+            raise FormError.at(
+                shown,
+                f"Vorlage eines anderen Formulars ('{codes.form_id}', Sprache "
+                f"'{codes.language}'), erwartet wird '{form.form_id}'",
             )
         if codes.version != form.version:
-            raise FormError(
-                f"{shown}: Vorlage der Formularversion {codes.version}; aktuell ist {form.version}",
+            raise FormError.at(
+                shown,
+                f"Vorlage der Formularversion {codes.version}; aktuell ist {form.version}",
                 hint="Bitte die Antworten in eine neue Vorlage übertragen "
                 "('seiteneinsteiger form template').",
             )
         if codes.key_id != key_id(self.key):
             if not self.unverified:
-                raise FormError(
-                    f"{shown}: Vorlage einer anderen Installation (Schlüssel {codes.key_id or '–'}"
+                raise FormError.at(
+                    shown,
+                    f"Vorlage einer anderen Installation (Schlüssel {codes.key_id or '–'}"
                     "); ihre versteckten Codes lassen sich hier nicht prüfen",
                     hint="Wenn Sie wissen, woher die Datei kommt: 'intake import --unverified' "
                     "liest sie trotzdem, wenn ihre Zeilen genau zu diesem Fragebogen passen. "
@@ -240,7 +244,7 @@ class _Verifier:
             raise _changed(shown)
         for sheet in codes.answer_columns:
             if sheet not in parts:
-                raise FormError(f"{shown}: Tabelle '{sheet}' fehlt in der Datei")
+                raise FormError.at(shown, f"Tabelle '{sheet}' fehlt in der Datei")
 
 
 class _Formula:
@@ -248,16 +252,18 @@ class _Formula:
 
 
 def _not_ours(shown: str) -> FormError:
-    return FormError(
-        f"{shown}: keine Formularvorlage von seiteneinsteiger (die versteckten Codes fehlen)",
+    return FormError.at(
+        shown,
+        "keine Formularvorlage von seiteneinsteiger (die versteckten Codes fehlen)",
         hint="Gelesen werden nur Vorlagen aus 'seiteneinsteiger form template', ausgefüllt und "
         "als .xlsx gespeichert.",
     )
 
 
 def _changed(shown: str) -> FormError:
-    return FormError(
-        f"{shown}: die versteckten Codes der Vorlage wurden verändert; die Antworten können "
+    return FormError.at(
+        shown,
+        "die versteckten Codes der Vorlage wurden verändert; die Antworten können "
         "nicht sicher zugeordnet werden",
         hint="Bitte die Antworten in eine neue Vorlage übertragen ('seiteneinsteiger form "
         "template').",
@@ -282,8 +288,9 @@ def _codes(workbook: Any, shown: str) -> tuple[Codes, str]:
     if CODES_MAGIC not in head:
         raise _not_ours(shown)
     if str(head.get("format")) != CODES_FORMAT:
-        raise FormError(
-            f"{shown}: Vorlage einer älteren Programmversion (versteckte Codes im alten Format)",
+        raise FormError.at(
+            shown,
+            "Vorlage einer älteren Programmversion (versteckte Codes im alten Format)",
             hint="Bitte die Antworten in eine neue Vorlage übertragen ('seiteneinsteiger form "
             "template').",
         )
@@ -359,16 +366,18 @@ class _Reader:
         for sheet, row, number, name, choice in self.codes.rows:
             question = form.by_name.get(name)
             if question is None:  # pragma: no cover - the layout check refuses such codes
-                raise FormError(
-                    f"{self.shown}: die Vorlage nennt die Frage '{name}', die das "
-                    "Formular nicht hat; bitte eine neue Vorlage verwenden"
+                raise FormError.at(
+                    self.shown,
+                    f"die Vorlage nennt die Frage '{name}', die das "
+                    "Formular nicht hat; bitte eine neue Vorlage verwenden",
                 )
             column = self.codes.answer_columns[sheet]
             values = self.rows[sheet].get(row, ())
             found = values[0] if values else None
             if found is None or str(found).strip() != number:
-                raise FormError(
-                    f"{self.shown}: {sheet}!A{row}: erwartet Nr. {number}, gefunden "
+                raise FormError.at(
+                    self.shown,
+                    f"{sheet}!A{row}: erwartet Nr. {number}, gefunden "
                     f"'{found if found is not None else ''}'. Wurden Zeilen eingefügt, gelöscht "
                     "oder verschoben?",
                     hint="Bitte die Antworten in eine neue Vorlage übertragen.",

@@ -431,10 +431,6 @@ def _blank(value: Any) -> bool:
 # Checking
 
 
-class _Invalid(Exception):
-    """One cell cannot be read; its problem is already recorded."""
-
-
 class _Validator:
     def __init__(self, source: str, directory: Directory | None, today: dt.date | None) -> None:
         self.source = source

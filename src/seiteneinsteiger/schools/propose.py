@@ -175,6 +175,8 @@ class Exclusion:
     step: Step
     distance: Distance
     other_free: int = 0  # free places of other Erstförderung offers at this school
+    #: for ``capacity``: why, as counted in the summary ("ohne freie Plätze", ...)
+    category: str | None = None
 
     def to_json_dict(self) -> dict[str, Any]:
         return {
@@ -503,19 +505,27 @@ def _capacity_check(
         if row.offer not in need.offers and row.offer is not Offer.ifk and row.valid_on(day)
     )
 
-    def excluded(text: str, source: str | None = "Kapazitätstabelle des Schulamts") -> Exclusion:
-        return Exclusion(school, Reason(text, source), "capacity", far, other_free)
+    def excluded(
+        category: str, text: str, source: str | None = "Kapazitätstabelle des Schulamts"
+    ) -> Exclusion:
+        return Exclusion(school, Reason(text, source), "capacity", far, other_free, category)
 
     if not rows:
-        return excluded("keine Kapazitätsmeldung des Schulamts für diese Schule")
+        return excluded(
+            "ohne Kapazitätsmeldung", "keine Kapazitätsmeldung des Schulamts für diese Schule"
+        )
     offered = [row for row in rows if row.offer in need.offers]
     if not offered:
         reported = ", ".join(sorted({offer_label(row.offer) for row in rows}))
-        return excluded(f"kein Angebot {need.offers_text()} gemeldet (gemeldet: {reported})")
+        return excluded(
+            "ohne dieses Angebot",
+            f"kein Angebot {need.offers_text()} gemeldet (gemeldet: {reported})",
+        )
     valid = [row for row in offered if row.valid_on(day)]
     if not valid:
         periods = "; ".join(row.period_text() for row in offered)
         return excluded(
+            "ohne gültige Meldung",
             f"Meldung für {need.offers_text()} gilt nicht am {day:%d.%m.%Y} ({periods})",
             offered[0].where,
         )
@@ -529,11 +539,16 @@ def _capacity_check(
     ]
     if not covering:
         reported = "; ".join(f"{offer_label(r.offer)} {r.grades_text()}" for r in valid)
-        return excluded(f"gemeldet nur {reported}, gebraucht {need.grades_text()}", valid[0].where)
+        return excluded(
+            "ohne Angebot für diese Klasse",
+            f"gemeldet nur {reported}, gebraucht {need.grades_text()}",
+            valid[0].where,
+        )
     free = [(row, grade) for row, grade in covering if row.free > 0]
     if not free:
         row = covering[0][0]
         return excluded(
+            "ohne freie Plätze",
             f"keine freien Plätze: {offer_label(row.offer)} {row.grades_text()}: "
             f"{row.counts_text()} (gemeldet am {row.reported_on:%d.%m.%Y})",
             row.where,
@@ -788,25 +803,13 @@ def _nothing_fits(
             f"{district.title}: keine Schule in Betrieb mit der Schulform {forms} für "
             f"{need.grades_text()}."
         )
-    counts = Counter(_capacity_category(item.reason.text) for item in relevant)
+    counts = Counter(item.category or "ohne freie Plätze" for item in relevant)
     detail = ", ".join(f"{count} {category}" for category, count in counts.most_common())
     return (
         f"{district.title}: keine Schule mit einem freien Platz {need.offers_text()} für "
         f"{need.grades_text()} ({forms}) am {context.day:%d.%m.%Y}. Von {len(relevant)} "
         f"passenden Schulen: {detail}. Nachfragen beim Schulamt: siehe Alternativen."
     )
-
-
-def _capacity_category(text: str) -> str:
-    if text.startswith("keine Kapazitätsmeldung"):
-        return "ohne Kapazitätsmeldung"
-    if text.startswith("kein Angebot"):
-        return "ohne dieses Angebot"
-    if text.startswith("Meldung für"):
-        return "ohne gültige Meldung"
-    if text.startswith("gemeldet nur"):
-        return "ohne Angebot für diese Klasse"
-    return "ohne freie Plätze"
 
 
 def _alternatives(excluded: Sequence[Exclusion], count: int = 3) -> tuple[Exclusion, ...]:

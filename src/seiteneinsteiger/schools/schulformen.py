@@ -59,12 +59,6 @@ class Schulform:
         """The main school-form code (the first one served), None for Waldorf schools."""
         return self.serves[0][0] if self.serves else None
 
-    def grades_for(self, form: SchoolForm) -> GradeRange | None:
-        for code, grades in self.serves:
-            if code is form:
-                return grades
-        return None
-
     def all_grades(self) -> GradeRange | None:
         """The grades the school teaches at all (None: no grades, e.g. Weiterbildungskolleg)."""
         ranges = [grades for _, grades in self.serves if grades is not None]
