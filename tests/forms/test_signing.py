@@ -156,7 +156,7 @@ def test_cli_refuses_a_foreign_template_and_reads_it_with_unverified(
     refused = runner.invoke(app, ["intake", "import", str(foreign), "-o", str(out_dir)])
     assert refused.exit_code == 1
     assert "Vorlage einer anderen Installation" in refused.stderr
-    assert "Hinweis: Wenn Sie wissen, woher die Datei kommt" in refused.stderr
+    assert ". Wenn Sie wissen, woher die Datei kommt" in refused.stderr  # the hint, in the line
     read = runner.invoke(
         app, ["intake", "import", str(foreign), "-o", str(out_dir), "--unverified"]
     )
