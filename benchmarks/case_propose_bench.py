@@ -145,6 +145,7 @@ def main() -> int:
         "t": [*se, "case", "propose", CASE],
     }
     backends = ["sqlite", "postgresql"] if os.environ.get(PG_ENV) else ["sqlite"]
+    missed = 0
     for backend in backends:
         with tempfile.TemporaryDirectory(prefix="se-propose-") as tmp, _register(backend) as where:
             home = Path(tmp)
@@ -157,15 +158,16 @@ def main() -> int:
             setup = time.perf_counter() - start
             inner = in_process(args.repeat)
             outer = {key: wall(argv, args.repeat) for key, argv in (floors | commands).items()}
-        _report(backend, inner, outer, capacity_rows, setup)
+        missed += not _report(backend, inner, outer, capacity_rows, setup)
     if len(backends) == 1:
         print(f"PostgreSQL nicht gemessen: {PG_ENV} ist nicht gesetzt (scripts/test-postgres).")
-    return 0
+    return 1 if missed else 0  # a missed target fails `make bench`, as in the other benchmarks
 
 
 def _report(
     backend: str, inner: dict[str, float], outer: dict[str, float], rows: int, setup: float
-) -> None:
+) -> bool:
+    """Print the figures; True when the target is met."""
     ms: Callable[[float], str] = lambda seconds: f"{seconds * 1000:7.1f} ms"  # noqa: E731
     name = {"sqlite": "SQLite", "postgresql": "PostgreSQL (lokal)"}[backend]
     print(
@@ -194,8 +196,9 @@ def _report(
         f"  (c) − (v) = {(outer['c'] - outer['v']) * 1000:.0f} ms nach dem Start; "
         f"davon im Prozess gemessen (s) {inner['s'] * 1000:.0f} ms"
     )
-    verdict = "OK" if outer["c"] < TARGET_SECONDS else "VERFEHLT"
-    print(f"  Ziel (c) < {TARGET_SECONDS * 1000:.0f} ms: {verdict}")
+    met = outer["c"] < TARGET_SECONDS
+    print(f"  Ziel (c) < {TARGET_SECONDS * 1000:.0f} ms: {'OK' if met else 'VERFEHLT'}")
+    return met
 
 
 if __name__ == "__main__":
