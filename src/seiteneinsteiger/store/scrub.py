@@ -94,8 +94,11 @@ def vacuum_postgres(engine: sa.Engine, deleting_xid: str | None) -> ScrubOutcome
         conn.exec_driver_sql("VACUUM " + ", ".join(CONTENT_TABLES))
         if deleting_xid is None:
             return DONE
+        # client connections only: an autovacuum worker's snapshot (its ANALYZE of these very
+        # tables) is short-lived and never a program that can read the deleted rows
         older = conn.exec_driver_sql(
             "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+            "AND backend_type = 'client backend' "
             "AND pid <> pg_backend_pid() AND backend_xmin IS NOT NULL "
             "AND age(backend_xmin) >= age(xid(CAST(%(xid)s AS xid8)))",
             {"xid": deleting_xid},
