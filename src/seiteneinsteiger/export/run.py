@@ -160,27 +160,33 @@ def _logged(
 
 
 BuildWorkbook = Callable[[list[ExportRow], Profile, Outcome], "Workbook"]
+#: the rows of an export and its outcome so far, for the command's name and the profile
 Prepare = Callable[[str, Profile], tuple[Outcome, list[ExportRow]]]
+
+
+def _preparer(paths: Sequence[Path] | Prepare, options: Options) -> Prepare:
+    """What prepares the rows: of the intake files ``paths``, or ``paths`` itself when it is
+    already such a function (the register's cases for one school)."""
+    if callable(paths):
+        return paths
+    return lambda command, profile: _prepare(command, profile, paths, options)
 
 
 def _run_workbook(
     command: str,
     profile_name: str,
-    paths: Sequence[Path] | Prepare,
+    prepare: Prepare,
     output: Path,
     options: Options,
     build: BuildWorkbook,
 ) -> Outcome:
-    """The steps every workbook export shares: check, load (intake files, or ``paths`` is the
-    function that prepares the rows), filter, build, write, log."""
+    """The steps every workbook export shares: check, load and filter (``prepare``), build,
+    write, log."""
     target = _xlsx_target(output)
     check_target(target, force=options.force)
     log.recover()  # exports a killed process left pending
     profile = load_profile(profile_name)
-    if callable(paths):
-        outcome, rows = paths(command, profile)
-    else:
-        outcome, rows = _prepare(command, profile, paths, options)
+    outcome, rows = prepare(command, profile)
     if not rows:
         return outcome
     # the log names every case whose data went into the file (statistics included)
@@ -209,11 +215,10 @@ def run_school(
     cover and in the export log."""
     from seiteneinsteiger.export.school import CoverInfo, build_school_workbook
 
+    rows_of = _preparer(paths, options)
+
     def prepare(command: str, profile: Profile) -> tuple[Outcome, list[ExportRow]]:
-        if callable(paths):
-            outcome, rows = paths(command, profile)
-        else:
-            outcome, rows = _prepare(command, profile, paths, options)
+        outcome, rows = rows_of(command, profile)
         if school is not None:
             outcome.recipient = school.recipient
             outcome.log_extra = {"school_number": school.schulnummer, "school_name": school.name}
@@ -311,7 +316,9 @@ def run_statistics(paths: Sequence[Path], output: Path, options: Options) -> Out
         )
         return build_statistics_workbook(rows, profile, cover)
 
-    return _run_workbook("export statistics", "statistics", paths, output, options, build)
+    return _run_workbook(
+        "export statistics", "statistics", _preparer(paths, options), output, options, build
+    )
 
 
 def run_schild(paths: Sequence[Path], directory: Path, options: Options) -> Outcome:
