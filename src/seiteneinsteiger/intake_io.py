@@ -283,34 +283,29 @@ def _unknown_field(loc: tuple[str | int, ...], model: type[BaseModel]) -> str:
 
 
 def _allowed_fields(parent: tuple[str | int, ...], model: type[BaseModel]) -> list[str]:
-    """Field names of the model that sits at ``parent`` (lists are stepped through)."""
-    current: Any = model
-    for part in parent:
-        if isinstance(part, int):
-            continue
-        info = current.model_fields.get(part) if hasattr(current, "model_fields") else None
-        if info is None:
-            return []
-        current = _model_of(info.annotation)
-        if current is None:
-            return []
-    return list(current.model_fields) if hasattr(current, "model_fields") else []
+    """Field names of the model that sits at ``parent``."""
+    found = _model_at(parent, model)
+    return list(found.model_fields) if found is not None else []
 
 
 def _allowed_values(loc: tuple[str | int, ...], model: type[BaseModel]) -> list[str]:
     """The values the field at ``loc`` allows, read from its type (an enum or a Literal),
     never from the wording of pydantic's message."""
-    names = [part for part in loc if isinstance(part, str)]
-    if not names:
-        return []
-    parent: Any = model
-    for name in names[:-1]:
-        info = parent.model_fields.get(name) if hasattr(parent, "model_fields") else None
-        parent = _model_of(info.annotation) if info is not None else None
-        if parent is None:
-            return []
-    info = parent.model_fields.get(names[-1]) if hasattr(parent, "model_fields") else None
+    names = [part for part in loc if isinstance(part, str)]  # an item of a list: its field
+    parent = _model_at(tuple(names[:-1]), model) if names else None
+    info = parent.model_fields.get(names[-1]) if parent is not None else None
     return _choices_of(info.annotation) if info is not None else []
+
+
+def _model_at(parent: tuple[str | int, ...], model: type[BaseModel]) -> type[BaseModel] | None:
+    """The model that sits at ``parent`` (list indexes are stepped through), None if none."""
+    current: type[BaseModel] | None = model
+    for part in parent:
+        if isinstance(part, int):
+            continue
+        info = current.model_fields.get(part) if current is not None else None
+        current = _model_of(info.annotation) if info is not None else None
+    return current
 
 
 def _choices_of(annotation: Any) -> list[str]:
