@@ -83,3 +83,19 @@ def test_internal_error_without_debug_has_no_traceback(
     assert "Traceback" not in result.output
     debug = runner.invoke(app, ["--debug", "intake", "validate", str(examples / "intakes")])
     assert isinstance(debug.exception, RuntimeError)
+
+
+def test_a_wrong_code_in_a_list_names_the_item_and_the_allowed_codes(
+    runner: CliRunner, tmp_path: Path, examples: Path
+) -> None:
+    """The allowed values come from the field's type, also for an item of a list."""
+    text = (examples / "intakes" / "amal-haddad.yaml").read_text(encoding="utf-8")
+    broken = tmp_path / "schrift.yaml"
+    broken.write_text(text.replace("scripts: [arabic]", "scripts: [arabik]"), encoding="utf-8")
+    result = runner.invoke(app, ["intake", "validate", str(broken)])
+    assert result.exit_code == 1
+    assert (
+        "schrift.yaml:42: languages.scripts.0: 'arabik' ist nicht erlaubt (meinten Sie "
+        "'arabic'?). Erlaubt: latin, arabic, cyrillic, geez, georgian, armenian, greek, "
+        "devanagari, chinese, other"
+    ) in result.stdout
