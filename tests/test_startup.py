@@ -63,6 +63,7 @@ def _modules_after(*args: str, home: Path | None = None) -> set[str]:
         ("schools", "--help"),
         ("export", "family-letter", "--help"),
         ("case", "--help"),
+        ("session", "--help"),
     ],
 )
 def test_help_imports_nothing_heavy(args: tuple[str, ...]) -> None:

@@ -11,7 +11,7 @@ from typing import Annotated
 import typer
 
 from seiteneinsteiger import __version__
-from seiteneinsteiger.cli import case, export, form, intake, recommend, rules
+from seiteneinsteiger.cli import case, export, form, intake, recommend, rules, session
 from seiteneinsteiger.cli.german import GermanGroup, use_german
 from seiteneinsteiger.cli.schools import app as schools_app
 from seiteneinsteiger.errors import ExitCode
@@ -34,6 +34,7 @@ app.add_typer(case.app)
 app.add_typer(export.app)
 app.add_typer(form.app)
 app.add_typer(schools_app)
+app.command(name="session")(session.session)
 use_german(app)  # German help and usage errors for every command (cli/german.py)
 
 

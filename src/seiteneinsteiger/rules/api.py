@@ -128,6 +128,12 @@ class RuleSetCache:
             chosen = self._default
         return self.district(chosen)
 
+    def clear(self) -> None:
+        """Forget every loaded rule set and the default district: read them anew when asked."""
+        self._loaded.clear()
+        self._districts.clear()
+        self._default = None
+
 
 def _hashable(value: Any) -> Any:
     if isinstance(value, list):
@@ -138,6 +144,16 @@ def _hashable(value: Any) -> Any:
 
 
 DEFAULT_CACHE = RuleSetCache()
+
+
+def forget_loaded_rules() -> None:
+    """Read rule sets and the default district anew from the next call on.
+
+    One command is one process, so a rule set is loaded once per command. A session
+    (``seiteneinsteiger session``) runs many commands in one process and calls this between
+    them: a rule file or ``config.yaml`` edited during the session counts from the next command.
+    """
+    DEFAULT_CACHE.clear()
 
 
 def recommend(
