@@ -1,0 +1,58 @@
+"""No pydantic plugin installed beside the tool gets to see the children's data it validates."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "intakes" / "amal-haddad.yaml"
+
+PLUGIN = """
+import pathlib
+
+class Plugin:
+    def new_schema_validator(self, *args, **kwargs):
+        with open(MARKER, "a", encoding="utf-8") as seen:
+            seen.write("validator\\n")
+        return None, None, None
+
+pathlib.Path(MARKER).write_text("loaded\\n", encoding="utf-8")
+plugin = Plugin()
+"""
+
+
+def _install_plugin(site: Path, marker: Path) -> None:
+    """A package registering a pydantic plugin, as telemetry tools do (entry point 'pydantic')."""
+    (site / "spy_plugin.py").write_text(f"MARKER = {str(marker)!r}\n{PLUGIN}", encoding="utf-8")
+    info = site / "spy_plugin-1.0.dist-info"
+    info.mkdir()
+    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: spy-plugin\nVersion: 1.0\n")
+    (info / "entry_points.txt").write_text("[pydantic]\nspy = spy_plugin:plugin\n")
+
+
+def _validate(site: Path, env_extra: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PYTHONPATH": str(site), **env_extra}
+    env.pop("PYDANTIC_DISABLE_PLUGINS", None)
+    command = [sys.executable, "-m", "seiteneinsteiger", "intake", "validate", str(EXAMPLE)]
+    return subprocess.run(command, capture_output=True, text=True, env=env, check=False)
+
+
+def test_a_pydantic_plugin_in_the_environment_is_never_loaded(tmp_path: Path) -> None:
+    marker = tmp_path / "plugin-saw-something.txt"
+    _install_plugin(tmp_path, marker)
+    done = _validate(tmp_path, {})
+    assert done.returncode == 0, done.stderr
+    assert not marker.exists()
+
+
+def test_the_same_plugin_is_loaded_by_pydantic_outside_the_tool(tmp_path: Path) -> None:
+    """The other half of the test above: the fake plugin is a real one pydantic would load."""
+    marker = tmp_path / "plugin-saw-something.txt"
+    _install_plugin(tmp_path, marker)
+    code = "import pydantic\nclass M(pydantic.BaseModel):\n    x: int\nM(x=1)\n"
+    env = {**os.environ, "PYTHONPATH": str(tmp_path)}
+    env.pop("PYDANTIC_DISABLE_PLUGINS", None)
+    subprocess.run([sys.executable, "-c", code], env=env, check=True)
+    assert marker.read_text(encoding="utf-8").startswith("loaded\nvalidator")
