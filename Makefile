@@ -56,6 +56,9 @@ demo: $(STAMP)
 	$(SE) case status ME-2025-0142 aufgenommen
 	$(SE) case list
 	@echo
+	@echo "== 7. Eine Sitzung: mehrere Befehle ohne Ladezeit (hier aus einer Umleitung) ======"
+	printf 'case propose ME-2025-0167 --top 1\ncase stats\n' | $(SE) session
+	@echo
 	@echo "Fertig. Die Schul-Arbeitsmappen liegen in $(DEMO_OUT)/schule.xlsx und $(DEMO_OUT)/schule-189601.xlsx, der Brief in $(DEMO_OUT)/brief-amal.pdf"
 
 lint: $(STAMP)

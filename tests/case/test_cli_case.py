@@ -424,6 +424,18 @@ def test_stats_of_an_empty_register(runner: CliRunner) -> None:
     assert "Ohne Schulplatz nach der Beratung: keine Fälle" in result.stdout
 
 
+def test_stats_of_one_waiting_child_says_fall_in_the_singular(
+    runner: CliRunner, examples: Path
+) -> None:
+    _add(runner, examples / AMAL)
+    result = runner.invoke(app, ["case", "stats"])
+    assert result.exit_code == 0
+    days = _days_since("2025-09-15")  # Amal's counselling
+    assert (
+        f"Ohne Schulplatz nach der Beratung: 1 Fall, Wartetage Median {days}, längste {days}"
+    ) in result.stdout
+
+
 # ---------------------------------------------------------------------------------------------
 # the register itself
 

@@ -915,7 +915,8 @@ def stats(
         out("Ohne Schulplatz nach der Beratung: keine Fälle")
     else:
         out(
-            f"Ohne Schulplatz nach der Beratung: {figures.waiting_for_place} Fälle, "
+            f"Ohne Schulplatz nach der Beratung: {figures.waiting_for_place} "
+            f"{'Fall' if figures.waiting_for_place == 1 else 'Fälle'}, "
             f"Wartetage Median {_number(figures.median_waiting_days)}, "
             f"längste {figures.max_waiting_days}"
         )
