@@ -20,9 +20,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable
-from functools import cache
-from typing import TYPE_CHECKING, Any
+from collections.abc import Iterable, Iterator
+from functools import cache, lru_cache
+from typing import TYPE_CHECKING, Any, cast
 
 if TYPE_CHECKING:  # pragma: no cover - typing only; openpyxl is imported lazily
     from openpyxl.cell.cell import Cell, MergedCell
@@ -97,30 +97,8 @@ def put(cell: Cell | MergedCell, value: CellValue, *, number_format: str | None 
 
 #: Strings openpyxl itself would turn into error cells (``openpyxl.cell.cell.ERROR_CODES``).
 _ERROR_CODES = frozenset({"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A"})
-
-
-def write_only_row(ws: WriteOnlyWorksheet, values: Iterable[CellValue]) -> list[object]:
-    """A row for ``ws.append`` in write-only mode, as fast as it is safe.
-
-    A value that openpyxl binds exactly as :func:`put` would (``None``, a number, a clean string
-    that neither starts with a dangerous character nor is an error code) is passed as it is;
-    everything else becomes a cell from :func:`write_only_cell`. Building a cell for every
-    value costs a third of the time of a 10,000-pupil export (openpyxl formats an exception
-    for each one), see ``benchmarks/export_bench.py``.
-    """
-    row: list[object] = []
-    for value in values:
-        if value is None or (isinstance(value, int | float) and not isinstance(value, bool)):
-            row.append(value)
-        elif isinstance(value, str):
-            text = clean_text(value)
-            if text and not needs_quote_prefix(text) and text not in _ERROR_CODES:
-                row.append(text)
-            else:
-                row.append(write_only_cell(ws, text))
-        else:
-            row.append(write_only_cell(ws, value))
-    return row
+#: The longest text a cell holds; openpyxl cuts longer text (``Cell.check_string``).
+MAX_TEXT = 32_767
 
 
 def write_only_cell(
@@ -135,38 +113,96 @@ def write_only_cell(
     return cell
 
 
-def write_only_cells(
-    ws: WriteOnlyWorksheet,
-    values: Iterable[CellValue],
-    alignment: Alignment,
-    reuse: list[Cell] | None = None,
-) -> list[Cell]:
-    """One write-only cell per value (:func:`write_only_cell`), each with ``alignment``.
+@lru_cache(maxsize=1 << 15)
+def stored_date(day: dt.date, epoch: dt.datetime) -> float:
+    """The number openpyxl writes into the file for the date ``day`` (a serial day number).
 
-    The same cells as setting ``cell.alignment = alignment`` on each, but the alignment is
-    registered once per row, not hashed again for every cell (a fifth of the time of a tall
-    row in a 10,000-pupil overview, see ``benchmarks/export_bench.py``).
-
-    ``reuse``: the cells of the sheet's previous such row, filled again (a write-only sheet
-    writes a row's cells when the row is appended and keeps none of them); new cells are
-    added to it as needed. Every cell gets a fresh style, so nothing of the last row stays.
+    openpyxl converts every date cell again when the file is written; a cell holding this
+    number and a date format is written the same, byte for byte, and a birth or intake date
+    is converted once per export.
     """
-    from openpyxl.styles.cell_style import StyleArray
+    from openpyxl.utils.datetime import to_excel
 
-    workbook: Any = ws.parent  # openpyxl's stubs do not know its style registers
-    aligned = StyleArray()
-    aligned.alignmentId = workbook._alignments.add(alignment)
-    cells: list[Any] = reuse if reuse is not None else []  # Any: openpyxl's private _style
-    cell_class = _quiet_cell_class()
-    count = 0
-    for count, value in enumerate(values, 1):
-        if count > len(cells):
-            cells.append(cell_class(ws, column=1, row=1))
-        cell = cells[count - 1]
-        cell._style = StyleArray(aligned)  # what openpyxl's StyleDescriptor would store
-        put(cell, value)
-    del cells[count:]
-    return cells
+    serial: float = to_excel(dt.date(day.year, day.month, day.day), epoch)  # type: ignore[no-untyped-call]
+    return serial
+
+
+class StyledRows:
+    """The rows of a big write-only sheet, each value safe as with :func:`put`, fast.
+
+    Every cell of a kind -- its number format (a date, an estimated date) and quote prefix, on
+    top of the sheet's ``alignment`` if it has one -- has the same style, so the rows share
+    one cell per kind: it gets its style once, openpyxl looks the style up once, and the cell
+    is filled with each value just before openpyxl writes it (:meth:`row` is a generator).
+    A date is stored as the number openpyxl would write for it (:func:`stored_date`). Without
+    an alignment, values openpyxl binds exactly as :func:`put` would (``None``, numbers, clean
+    text that is not an error code) stay plain values.
+
+    The workbook is the same, byte for byte, as one with a cell from :func:`write_only_cell`
+    for every value (with ``alignment`` set on each); styles and number formats are registered
+    in the same order, as each kind is made when its first value comes.
+    """
+
+    def __init__(self, ws: WriteOnlyWorksheet, alignment: Alignment | None = None) -> None:
+        workbook: Any = ws.parent  # openpyxl's stubs do not know its style registers
+        if workbook.iso_dates:
+            raise ValueError("StyledRows stores dates as serial numbers, not ISO 8601 text")
+        self._ws = ws
+        self._epoch: dt.datetime = workbook.epoch
+        self._alignment = alignment
+        self._kinds: dict[tuple[str | None, bool], Any] = {}  # Any: openpyxl's private slots
+
+    def row(self, values: Iterable[CellValue]) -> Iterator[object]:
+        """The items of one row for ``ws.append``, made as openpyxl writes them.
+
+        Append the generator itself and draw nothing from it before: each shared cell is
+        filled again for the next value of its kind.
+        """
+        for value in values:
+            yield self._item(value)
+
+    def _item(self, value: CellValue) -> object:
+        aligned = self._alignment is not None
+        if value is None:
+            return self._fill(self._kind(None, False, None), None, "n") if aligned else None
+        if isinstance(value, bool):
+            value = "ja" if value else "nein"
+        if isinstance(value, str):
+            return self._text(value, aligned)
+        if isinstance(value, int | float):
+            return self._fill(self._kind(None, False, value), value, "n") if aligned else value
+        if isinstance(value, dt.datetime):
+            value = value.date()
+        form = ESTIMATED_DATE_FORMAT if isinstance(value, EstimatedDate) else DATE_FORMAT
+        return self._fill(self._kind(form, False, value), stored_date(value, self._epoch), "n")
+
+    def _text(self, value: str, aligned: bool) -> object:
+        text = clean_text(value)
+        quoted = needs_quote_prefix(text)
+        if not aligned and not quoted:
+            if text and text not in _ERROR_CODES:
+                return text  # openpyxl binds it as put would
+            return write_only_cell(self._ws, text)  # rare: no shared cell without a style
+        if type(text) is not str or len(text) > MAX_TEXT:
+            text = str(text)[:MAX_TEXT]  # as openpyxl's check_string
+        return self._fill(self._kind(None, quoted, text), text, "s")
+
+    def _kind(self, number_format: str | None, quoted: bool, first: CellValue) -> Any:
+        """The shared cell of a kind, made from the kind's ``first`` value as put makes it."""
+        cell = self._kinds.get((number_format, quoted))
+        if cell is None:
+            cell = _shared_cell_class()(self._ws, column=1, row=1)
+            if self._alignment is not None:
+                cell.alignment = self._alignment
+            put(cell, first)
+            self._kinds[number_format, quoted] = cell
+        return cell
+
+    @staticmethod
+    def _fill(cell: Any, value: object, data_type: str) -> Cell:
+        cell._value = value  # what put leaves in the cell; openpyxl writes it as it is
+        cell.data_type = data_type
+        return cast("Cell", cell)
 
 
 @cache
@@ -186,3 +222,31 @@ def _quiet_cell_class() -> type[Cell]:
             return "<Zelle>"
 
     return QuietCell
+
+
+@cache
+def _shared_cell_class() -> type[Cell]:
+    """A quiet cell that looks its style up once: the shared cell of a kind in StyledRows.
+
+    It always has a style (every kind has one: an alignment, a number format or the quote
+    prefix) that never changes after its first value.
+    """
+
+    class SharedCell(_quiet_cell_class()):  # type: ignore[misc]
+        __slots__ = ("_style_id",)
+
+        def __init__(self, ws: WriteOnlyWorksheet, *, column: int, row: int) -> None:
+            super().__init__(ws, column=column, row=row)
+            self._style_id: int | None = None
+
+        @property
+        def style_id(self) -> int:
+            if self._style_id is None:
+                self._style_id = int(self.parent.parent._cell_styles.add(self._style))
+            return self._style_id
+
+        @property
+        def has_style(self) -> bool:
+            return True
+
+    return SharedCell

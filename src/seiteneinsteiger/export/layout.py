@@ -7,7 +7,7 @@ Only imported by exporters (it imports openpyxl styles at module level).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import cast
 
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side  # noqa: TID253 - exporters load lazily
@@ -189,9 +189,15 @@ def row_height(values: Iterable[tuple[object, float]], *, font_pt: float = BODY_
 
 
 def append_row(
-    ws: WriteOnlyWorksheet, cells: Sequence[object], *, index: int, height: float | None
+    ws: WriteOnlyWorksheet,
+    cells: Sequence[object] | Iterator[object],
+    *,
+    index: int,
+    height: float | None,
 ) -> None:
     """Append row number ``index`` of a write-only sheet with its own height.
+
+    ``cells``: a list, or a generator such as :meth:`StyledRows.row` (drawn as it is written).
 
     The height is set just before the row is streamed and dropped right after, so memory stays
     flat however many rows follow.
