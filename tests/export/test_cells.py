@@ -19,6 +19,7 @@ from seiteneinsteiger.export.cells import (
     CellValue,
     EstimatedDate,
     StyledRows,
+    cell_sheet,
     clean_text,
     put,
     write_only_cell,
@@ -141,9 +142,11 @@ _MIXED_ROWS: list[list[CellValue]] = [
 ]
 
 
-def _saved_parts(fill: Callable[[Any], None]) -> dict[str, bytes]:
+def _saved_parts(fill: Callable[[Any], None], *, cells_first: bool = False) -> dict[str, bytes]:
+    """The parts of a saved workbook, its one sheet filled by ``fill``; ``cells_first``: a
+    :func:`cell_sheet`, else openpyxl's own write-only sheet."""
     workbook = Workbook(write_only=True)
-    fill(workbook.create_sheet("Blatt"))
+    fill(cell_sheet(workbook, "Blatt") if cells_first else workbook.create_sheet("Blatt"))
     buffer = io.BytesIO()
     workbook.save(buffer)
     with zipfile.ZipFile(buffer) as archive:  # all but the creation time
@@ -168,7 +171,25 @@ def test_styled_rows_write_the_same_file_as_a_cell_per_value(alignment: Alignmen
         for values in _MIXED_ROWS:
             sheet.append(rows.row(values))
 
-    assert _saved_parts(styled_rows) == _saved_parts(cell_per_value)
+    expected = _saved_parts(cell_per_value)
+    assert _saved_parts(styled_rows) == expected
+    assert _saved_parts(styled_rows, cells_first=True) == expected
+    assert _saved_parts(cell_per_value, cells_first=True) == expected
+
+
+def test_a_cell_sheet_takes_plain_values_as_openpyxl_does() -> None:
+    rows: list[list[object]] = [
+        [dt.date(2013, 2, 11), "Haddad", 7, None, 2.5],  # a date gives openpyxl's cell a format
+        ["x", None, dt.datetime(2025, 1, 2, 3, 4)],
+    ]
+
+    def fill(sheet: Any) -> None:
+        for values in rows:
+            sheet.append(values)
+        with pytest.raises(ValueError):
+            sheet.append([{"kein": "Wert"}])
+
+    assert _saved_parts(fill, cells_first=True) == _saved_parts(fill)
 
 
 _XML_SAFE = st.text(

@@ -24,7 +24,7 @@ from openpyxl.utils import get_column_letter  # noqa: TID253 - exporters load la
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet  # noqa: TID253 - exporters load lazily
 
 from seiteneinsteiger.export import layout
-from seiteneinsteiger.export.cells import CellValue, StyledRows, write_only_cell
+from seiteneinsteiger.export.cells import CellValue, StyledRows, cell_sheet, write_only_cell
 from seiteneinsteiger.export.fields import CATALOGUE, Field
 from seiteneinsteiger.export.profiles import Profile, ProfileField
 from seiteneinsteiger.export.rows import ExportRow
@@ -102,7 +102,7 @@ def build_overview_workbook(
     """
     workbook = workbook or Workbook(write_only=True)
     cover_sheet = workbook.create_sheet(COVER_TITLE)
-    cases_sheet = workbook.create_sheet(CASES_TITLE)
+    cases_sheet = cell_sheet(workbook, CASES_TITLE)
     summary_sheet = workbook.create_sheet(SUMMARY_TITLE)
 
     specs = list(profile.fields)
