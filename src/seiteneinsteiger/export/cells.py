@@ -151,7 +151,7 @@ class StyledRows:
         self._ws = ws
         self._epoch: dt.datetime = workbook.epoch
         self._alignment = alignment
-        self._kinds: dict[tuple[str | None, bool], Any] = {}  # Any: openpyxl's private slots
+        self._kinds: dict[_Kind, Any] = {}  # Any: openpyxl's private slots
 
     def row(self, values: Iterable[CellValue]) -> Iterator[object]:
         """The items of one row for ``ws.append``, made as openpyxl writes them.
@@ -159,51 +159,55 @@ class StyledRows:
         Append the generator itself and draw nothing from it before: each shared cell is
         filled again for the next value of its kind.
         """
+        item = self._item
         for value in values:
-            yield self._item(value)
+            yield item(value)
 
     def _item(self, value: CellValue) -> object:
-        aligned = self._alignment is not None
+        if isinstance(value, str):  # the most common value first
+            return self._text(value)
         if value is None:
-            return self._fill(self._kind(None, False, None), None, "n") if aligned else None
+            return None if self._alignment is None else self._fill(_PLAIN, None, "n", None)
         if isinstance(value, bool):
-            value = "ja" if value else "nein"
-        if isinstance(value, str):
-            return self._text(value, aligned)
+            return self._text("ja" if value else "nein")
         if isinstance(value, int | float):
-            return self._fill(self._kind(None, False, value), value, "n") if aligned else value
+            return value if self._alignment is None else self._fill(_PLAIN, value, "n", value)
         if isinstance(value, dt.datetime):
             value = value.date()
-        form = ESTIMATED_DATE_FORMAT if isinstance(value, EstimatedDate) else DATE_FORMAT
-        return self._fill(self._kind(form, False, value), stored_date(value, self._epoch), "n")
+        kind = _ESTIMATED if isinstance(value, EstimatedDate) else _DATE
+        return self._fill(kind, stored_date(value, self._epoch), "n", value)
 
-    def _text(self, value: str, aligned: bool) -> object:
-        text = clean_text(value)
-        quoted = needs_quote_prefix(text)
-        if not aligned and not quoted:
+    def _text(self, value: str) -> object:
+        text = value if value.isprintable() else clean_text(value)
+        quoted = text.startswith(DANGEROUS_FIRST)
+        if self._alignment is None and not quoted:
             if text and text not in _ERROR_CODES:
                 return text  # openpyxl binds it as put would
             return write_only_cell(self._ws, text)  # rare: no shared cell without a style
         if type(text) is not str or len(text) > MAX_TEXT:
             text = str(text)[:MAX_TEXT]  # as openpyxl's check_string
-        return self._fill(self._kind(None, quoted, text), text, "s")
+        return self._fill(_QUOTED if quoted else _PLAIN, text, "s", text)
 
-    def _kind(self, number_format: str | None, quoted: bool, first: CellValue) -> Any:
-        """The shared cell of a kind, made from the kind's ``first`` value as put makes it."""
-        cell = self._kinds.get((number_format, quoted))
-        if cell is None:
+    def _fill(self, kind: _Kind, value: object, data_type: str, first: CellValue) -> Cell:
+        """The shared cell of ``kind`` holding ``value`` as put would leave it in the cell."""
+        cell: Any = self._kinds.get(kind)
+        if cell is None:  # the first value of its kind makes the cell, as put makes any cell
             cell = _shared_cell_class()(self._ws, column=1, row=1)
             if self._alignment is not None:
                 cell.alignment = self._alignment
             put(cell, first)
-            self._kinds[number_format, quoted] = cell
-        return cell
-
-    @staticmethod
-    def _fill(cell: Any, value: object, data_type: str) -> Cell:
-        cell._value = value  # what put leaves in the cell; openpyxl writes it as it is
+            self._kinds[kind] = cell
+        cell._value = value  # openpyxl writes it as it is
         cell.data_type = data_type
         return cast("Cell", cell)
+
+
+#: The kinds of cell in StyledRows: (number format, quote prefix).
+_Kind = tuple[str | None, bool]
+_PLAIN: _Kind = (None, False)
+_QUOTED: _Kind = (None, True)
+_DATE: _Kind = (DATE_FORMAT, False)
+_ESTIMATED: _Kind = (ESTIMATED_DATE_FORMAT, False)
 
 
 @cache

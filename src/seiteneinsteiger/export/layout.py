@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator, Sequence
+from functools import lru_cache
 from typing import cast
 
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side  # noqa: TID253 - exporters load lazily
@@ -153,11 +154,13 @@ def sheet_title(name: str, taken: set[str]) -> str:
 CHARS_PER_WIDTH = 1.1
 
 
+@lru_cache(maxsize=4096)
 def text_lines(text: str, width: float) -> int:
     """How many printed lines ``text`` needs in a wrapped column ``width`` units wide.
 
     Counted word by word, as the spreadsheet wraps: a word that does not fit on the line starts
-    a new one.
+    a new one. Remembered for the texts that repeat in every other row of a big overview
+    (hints, measures, school forms).
     """
     per_line = max(width * CHARS_PER_WIDTH - 1, 1.0)
     lines = 0
