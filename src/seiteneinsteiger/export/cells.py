@@ -114,13 +114,14 @@ def write_only_cell(
     return cell
 
 
-@lru_cache(maxsize=1 << 15)
+@lru_cache(maxsize=512)
 def stored_date(day: dt.date, epoch: dt.datetime) -> float:
     """The number openpyxl writes into the file for the date ``day`` (a serial day number).
 
-    openpyxl converts every date cell again when the file is written; a cell holding this
-    number and a date format is written the same, byte for byte, and a birth or intake date
-    is converted once per export.
+    A cell holding this number and a date format is written byte for byte as a cell holding
+    the date, which openpyxl converts while writing: the date is converted once, when the
+    shared cell is filled. The last 512 dates are remembered (intake and reference dates
+    repeat from row to row); few enough that memory stays flat.
     """
     from openpyxl.utils.datetime import to_excel
 

@@ -154,13 +154,13 @@ def sheet_title(name: str, taken: set[str]) -> str:
 CHARS_PER_WIDTH = 1.1
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=512)
 def text_lines(text: str, width: float) -> int:
     """How many printed lines ``text`` needs in a wrapped column ``width`` units wide.
 
     Counted word by word, as the spreadsheet wraps: a word that does not fit on the line starts
-    a new one. Remembered for the texts that repeat in every other row of a big overview
-    (hints, measures, school forms).
+    a new one. The last 512 texts are remembered: hints, measures and school forms repeat from
+    row to row of a big overview.
     """
     per_line = max(width * CHARS_PER_WIDTH - 1, 1.0)
     lines = 0
