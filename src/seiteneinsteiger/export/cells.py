@@ -2,8 +2,9 @@
 
 openpyxl infers a cell's type from its value: a string starting with ``=`` becomes a live formula
 (``=HYPERLINK(...)`` in a pupil's name would run when the school opens the file) and ``#REF!``
-becomes an error cell. Every exporter therefore writes through :func:`put` (normal worksheets) or
-:func:`write_only_cell` (write-only worksheets), which
+becomes an error cell. Every exporter therefore writes through :func:`put` (normal worksheets),
+:func:`write_only_cell` (write-only worksheets) or :class:`StyledRows` (the rows of a big
+write-only sheet, the same cells faster), which
 
 * write text as a string cell (``data_type "s"``) and set ``quotePrefix`` (Excel's leading
   apostrophe) when it starts with ``= + - @`` tab, CR or LF (OWASP, ASVS 5.0 V1.2.10), so the
