@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import io
 from collections import Counter
@@ -41,6 +42,66 @@ def test_cases_sheet_has_every_case_with_flags_and_dates(example_rows: list[Expo
     assert yusuf["Anzahl Hinweise"] == 2
     assert yusuf["Beratungsdatum"] == dt.datetime(2025, 10, 13)
     assert all(h != "Gesundheitsvermerk" and h != "Vertrauliche Beratungsnotizen" for h in header)
+
+
+def test_cases_sheet_cells_show_dates_numbers_and_wrapped_text(
+    example_rows: list[ExportRow],
+) -> None:
+    """What a reader sees in each cell: the header white on blue, dates as dates (an estimated
+    birth date says so), numbers as numbers; a row too long for its columns wrapped, top- and
+    left-aligned in every cell, empty ones included (text typed in later wraps too)."""
+    book, _ = _book(example_rows)
+    sheet = book["Fälle"]
+    first = sheet["A1"]
+    assert first.font.b and first.font.color.rgb == "00FFFFFF"
+    assert first.fill.fgColor.rgb == "001F4E79" and first.alignment.wrap_text
+    header = [c.value for c in sheet[1]]
+    rows = {row[1].value: dict(zip(header, row, strict=True)) for row in sheet.iter_rows(min_row=2)}
+    zahra, yusuf = rows["Ahmadi"], rows["Al-Khatib"]
+    assert zahra["Geburtsdatum"].value == dt.datetime(2012, 1, 1)
+    assert zahra["Geburtsdatum"].number_format == 'DD.MM.YYYY" (geschätzt)"'
+    assert yusuf["Geburtsdatum"].value == dt.datetime(2014, 12, 1)
+    assert yusuf["Geburtsdatum"].number_format == "DD.MM.YYYY"
+    assert yusuf["Beratungsdatum"].number_format == "DD.MM.YYYY"
+    assert yusuf["Alter"].data_type == "n" and yusuf["Alter"].value == 10
+    assert yusuf["Anzahl Hinweise"].data_type == "n"
+    cells = [cell for row in rows.values() for cell in row.values()]
+    assert any(cell.value is None for cell in cells)
+    assert all(sheet.row_dimensions[row].height for row in range(2, sheet.max_row + 1))
+    for cell in cells:
+        assert (cell.alignment.wrap_text, cell.alignment.vertical) == (True, "top")
+        assert cell.alignment.horizontal == "left" and not cell.quotePrefix
+
+
+def test_short_rows_keep_dates_and_safe_text_without_wrapping(
+    example_rows: list[ExportRow],
+) -> None:
+    """Rows that fit their columns are neither wrapped nor high; dates, numbers and text that
+    looks like a formula are the same as in long rows."""
+    profile = load_profile("schulamt")
+    short = {"case_id", "pupil.family_name", "pupil.birth_date", "pupil.age"}
+    narrow = dataclasses.replace(
+        profile, fields=tuple(spec for spec in profile.fields if spec.name in short)
+    )
+    row = next(r for r in example_rows if r.intake.pupil.birth_date_estimated)
+    pupil = row.intake.pupil.model_copy(update={"family_name": "=1+1"})
+    intake = row.intake.model_copy(update={"pupil": pupil})
+    risky = ExportRow(intake, row.recommendation, row.source)
+    result = build_overview_workbook(
+        [risky, example_rows[0]], narrow, OverviewCover(created=dt.date(2026, 3, 1))
+    )
+    buffer = io.BytesIO()
+    result.workbook.save(buffer)
+    sheet = load_workbook(io.BytesIO(buffer.getvalue()))["Fälle"]
+    name, birth, age = sheet["B2"], sheet["C2"], sheet["D2"]
+    assert (name.value, name.data_type, name.quotePrefix) == ("=1+1", "s", True)
+    assert birth.value == dt.datetime(2012, 1, 1)
+    assert birth.number_format == 'DD.MM.YYYY" (geschätzt)"'
+    assert sheet["C3"].number_format == "DD.MM.YYYY" and sheet["C3"].value
+    assert age.data_type == "n" and isinstance(age.value, int)
+    for cell in (*sheet[2], *sheet[3]):
+        assert not cell.alignment.wrap_text
+    assert not sheet.row_dimensions[2].height and not sheet.row_dimensions[3].height
 
 
 def test_flagged_rows_are_highlighted_by_a_conditional_fill(example_rows: list[ExportRow]) -> None:

@@ -7,7 +7,8 @@ Only imported by exporters (it imports openpyxl styles at module level).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from functools import lru_cache
 from typing import cast
 
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side  # noqa: TID253 - exporters load lazily
@@ -153,11 +154,13 @@ def sheet_title(name: str, taken: set[str]) -> str:
 CHARS_PER_WIDTH = 1.1
 
 
+@lru_cache(maxsize=512)
 def text_lines(text: str, width: float) -> int:
     """How many printed lines ``text`` needs in a wrapped column ``width`` units wide.
 
     Counted word by word, as the spreadsheet wraps: a word that does not fit on the line starts
-    a new one.
+    a new one. The last 512 texts are remembered: hints, measures and school forms repeat from
+    row to row of a big overview.
     """
     per_line = max(width * CHARS_PER_WIDTH - 1, 1.0)
     lines = 0
@@ -189,9 +192,15 @@ def row_height(values: Iterable[tuple[object, float]], *, font_pt: float = BODY_
 
 
 def append_row(
-    ws: WriteOnlyWorksheet, cells: Sequence[object], *, index: int, height: float | None
+    ws: WriteOnlyWorksheet,
+    cells: Sequence[object] | Iterator[object],
+    *,
+    index: int,
+    height: float | None,
 ) -> None:
     """Append row number ``index`` of a write-only sheet with its own height.
+
+    ``cells``: a list, or a generator such as :meth:`StyledRows.row` (drawn as it is written).
 
     The height is set just before the row is streamed and dropped right after, so memory stays
     flat however many rows follow.

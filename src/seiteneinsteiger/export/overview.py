@@ -18,19 +18,13 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from openpyxl import Workbook  # noqa: TID253 - exporters load lazily
-from openpyxl.cell.cell import Cell  # noqa: TID253 - exporters load lazily
 from openpyxl.formatting.rule import FormulaRule  # noqa: TID253 - exporters load lazily
 from openpyxl.styles import Font, PatternFill  # noqa: TID253 - exporters load lazily
 from openpyxl.utils import get_column_letter  # noqa: TID253 - exporters load lazily
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet  # noqa: TID253 - exporters load lazily
 
 from seiteneinsteiger.export import layout
-from seiteneinsteiger.export.cells import (
-    CellValue,
-    write_only_cell,
-    write_only_cells,
-    write_only_row,
-)
+from seiteneinsteiger.export.cells import CellValue, StyledRows, cell_sheet, write_only_cell
 from seiteneinsteiger.export.fields import CATALOGUE, Field
 from seiteneinsteiger.export.profiles import Profile, ProfileField
 from seiteneinsteiger.export.rows import ExportRow
@@ -108,7 +102,7 @@ def build_overview_workbook(
     """
     workbook = workbook or Workbook(write_only=True)
     cover_sheet = workbook.create_sheet(COVER_TITLE)
-    cases_sheet = workbook.create_sheet(CASES_TITLE)
+    cases_sheet = cell_sheet(workbook, CASES_TITLE)
     summary_sheet = workbook.create_sheet(SUMMARY_TITLE)
 
     specs = list(profile.fields)
@@ -132,12 +126,15 @@ def build_overview_workbook(
         height=layout.row_height(zip(headers, widths, strict=True)),
     )
     count = 0
-    reused: list[Cell] = []
+    plain, wrapped = StyledRows(cases_sheet), StyledRows(cases_sheet, layout.VALUE)
     for row in rows:
         count += 1
         case_ids.append(row.intake.case_id)
         values = [spec.field.value(row) for spec in specs]
-        cells, height = _case_row(cases_sheet, values, widths, reused)
+        # a row whose text does not fit its columns is as high as its longest text, its cells
+        # wrapped and top-aligned; other rows pass most values plainly
+        height = layout.row_height(zip(values, widths, strict=True))
+        cells = (wrapped if height else plain).row(values)
         layout.append_row(cases_sheet, cells, index=count + 1, height=height)
         for summary in summary_fields:
             category = summary.category(row) if summary.category else None
@@ -169,18 +166,6 @@ def _prepare_cases_sheet(sheet: WriteOnlyWorksheet, specs: list[ProfileField]) -
         scale=CASES_SCALE,
     )
     return widths
-
-
-def _case_row(
-    ws: WriteOnlyWorksheet, values: list[CellValue], widths: list[int], reused: list[Cell]
-) -> tuple[list[object], float | None]:
-    """One case as cells. A row whose text does not fit its columns is as high as its longest
-    text, its cells wrapped and top-aligned (the cells of the last such row filled again,
-    ``reused``); other rows are passed plainly (fast, see write_only_row)."""
-    height = layout.row_height(zip(values, widths, strict=True))
-    if height is None:
-        return write_only_row(ws, values), None
-    return list(write_only_cells(ws, values, layout.VALUE, reused)), height  # wrapped, on top
 
 
 def _finish_cases_sheet(sheet: WriteOnlyWorksheet, specs: list[ProfileField], count: int) -> None:
