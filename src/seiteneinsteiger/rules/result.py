@@ -74,26 +74,29 @@ class TraceStep:
     because: str | Template  # a Template when the text shows facts
     sources: tuple[str, ...] = ()
     #: the rule sets the same outcome whenever it fires (constants only): its entry's JSON then
-    #: depends on the values its text shows alone, and is kept in :attr:`fragments`
+    #: depends on the values its text shows alone; other entries' JSON is kept by those values
+    #: and the JSON of the outcome (see :meth:`TraceEntry.json`)
     constant_outcome: bool = False
     #: the facts its text shows that change while the tables run (outputs of tables): their
     #: values are taken when the rule fires; the others are read from the final facts
     changing: tuple[str, ...] = dataclasses.field(init=False, repr=False)
+    _names: tuple[str, ...] = dataclasses.field(init=False, repr=False)
     _slots: tuple[tuple[str, bool], ...] = dataclasses.field(init=False, repr=False)
-    fragments: dict[tuple[Escape | None, int | None, tuple[Any, ...]], str] = dataclasses.field(
+    fragments: dict[tuple[Any, ...], str] = dataclasses.field(
         init=False, default_factory=dict, compare=False, repr=False
     )
 
     def __post_init__(self) -> None:
         names = () if isinstance(self.because, str) else self.because.names
         slots = tuple((name, is_changing(name)) for name in names)
+        object.__setattr__(self, "_names", names)
         object.__setattr__(self, "_slots", slots)
         object.__setattr__(self, "changing", tuple(name for name, taken in slots if taken))
 
     def values(self, facts: Mapping[str, Any], taken: tuple[Any, ...]) -> tuple[Any, ...]:
         """The values of the text's placeholders: ``taken`` for the changing ones, in order."""
         if not taken:
-            return tuple(facts.get(name) for name, _ in self._slots)
+            return tuple(map(facts.get, self._names)) if self._names else ()
         changing = iter(taken)
         return tuple(
             next(changing) if is_taken else facts.get(name) for name, is_taken in self._slots
@@ -149,11 +152,19 @@ class TraceEntry(tuple[TraceStep, dict[str, Any], Mapping[str, Any], tuple[Any, 
 
     def json(self, escape: Escape | None = None, indent: int | None = None) -> str:
         """This entry as JSON (an element of ``Result.to_json()``), ``escape`` applied; with
-        ``indent``, as ``json.dumps(entry, indent=indent)`` writes it on its own."""
-        step, _, facts, taken = self
-        if not step.constant_outcome:
-            return self._json(escape, indent)
-        key = (escape, indent, step.values(facts, taken))
+        ``indent``, as ``json.dumps(entry, indent=indent)`` writes it on its own.
+
+        The text is kept per step: a batch repeats most entries. Besides the step, it depends
+        on the values its text shows and on the outcome; the outcome is keyed by its compact
+        JSON (not by its values: ``1 == True`` in Python, not in JSON), except for a step whose
+        outcome is always the same.
+        """
+        step, outcome, facts, taken = self
+        values = step.values(facts, taken)
+        if step.constant_outcome:
+            key: tuple[Any, ...] = (escape, indent, values)
+        else:
+            key = (escape, indent, values, to_json(outcome))
         cache = step.fragments
         try:
             text = cache.get(key)
