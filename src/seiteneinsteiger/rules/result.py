@@ -53,6 +53,11 @@ class Schulpflicht:
 
 
 _FRAGMENT_LIMIT = 20_000
+#: Trace fragments (about 1 KB each) kept per step. A step whose text shows a child's own dates
+#: repeats few of them: once it has made _STEP_TRIAL fragments, a step that made one for more
+#: than every second entry keeps none (it would hold memory for little gain).
+_STEP_FRAGMENT_LIMIT = 1_000
+_STEP_TRIAL = 200
 
 #: Facts that change while the tables of a rule set run: the outputs of tables (the engine sets
 #: them after each table) and what is derived from them; every other fact is fixed once computed.
@@ -84,6 +89,10 @@ class TraceStep:
     _slots: tuple[tuple[str, bool], ...] = dataclasses.field(init=False, repr=False)
     fragments: dict[tuple[Any, ...], str] = dataclasses.field(
         init=False, default_factory=dict, compare=False, repr=False
+    )
+    #: [entries written, whether fragments are kept (1) or not (0)]
+    _tally: list[int] = dataclasses.field(
+        init=False, default_factory=lambda: [0, 1], compare=False, repr=False
     )
 
     def __post_init__(self) -> None:
@@ -160,6 +169,10 @@ class TraceEntry(tuple[TraceStep, dict[str, Any], Mapping[str, Any], tuple[Any, 
         outcome is always the same.
         """
         step, outcome, facts, taken = self
+        tally = step._tally
+        if not tally[1]:
+            return self._json(escape, indent)
+        tally[0] += 1
         values = step.values(facts, taken)
         if step.constant_outcome:
             key: tuple[Any, ...] = (escape, indent, values)
@@ -171,7 +184,12 @@ class TraceEntry(tuple[TraceStep, dict[str, Any], Mapping[str, Any], tuple[Any, 
         except TypeError:  # a list among the values: no cache
             return self._json(escape, indent)
         if text is None:
-            if len(cache) > _FRAGMENT_LIMIT:
+            made = len(cache)
+            if made >= _STEP_TRIAL and made * 2 > tally[0]:  # mostly new texts: keep none
+                cache.clear()
+                tally[1] = 0
+                return self._json(escape, indent)
+            if made > _STEP_FRAGMENT_LIMIT:
                 cache.clear()
             text = cache[key] = self._json(escape, indent)
         return text
