@@ -87,12 +87,17 @@ class TraceStep:
     changing: tuple[str, ...] = dataclasses.field(init=False, repr=False)
     _names: tuple[str, ...] = dataclasses.field(init=False, repr=False)
     _slots: tuple[tuple[str, bool], ...] = dataclasses.field(init=False, repr=False)
+    #: entries' JSON by (escape, indent, values shown, outcome JSON or None when constant)
     fragments: dict[tuple[Any, ...], str] = dataclasses.field(
         init=False, default_factory=dict, compare=False, repr=False
     )
     #: [entries written, whether fragments are kept (1) or not (0)]
     _tally: list[int] = dataclasses.field(
         init=False, default_factory=lambda: [0, 1], compare=False, repr=False
+    )
+    #: the compact JSON of an entry around its outcome and text, by escape (see :meth:`frame`)
+    _frames: dict[Escape | None, tuple[str, str]] = dataclasses.field(
+        init=False, default_factory=dict, compare=False, repr=False
     )
 
     def __post_init__(self) -> None:
@@ -101,6 +106,17 @@ class TraceStep:
         object.__setattr__(self, "_names", names)
         object.__setattr__(self, "_slots", slots)
         object.__setattr__(self, "changing", tuple(name for name, taken in slots if taken))
+
+    def frame(self, escape: Escape | None) -> tuple[str, str]:
+        """What the compact JSON of each entry of this step has before its outcome (up to
+        ``"outcome":``) and after its text (``,"sources":[...]}``), ``escape`` applied."""
+        frame = self._frames.get(escape)
+        if frame is None:
+            where = {"rule": self.rule, "ruleset": self.ruleset, "file": self.file}
+            head = to_json(where | {"line": self.line}).decode("utf-8")[:-1] + ',"outcome":'
+            tail = "," + to_json({"sources": self.sources}).decode("utf-8")[1:]
+            frame = self._frames[escape] = (_escaped(head, escape), _escaped(tail, escape))
+        return frame
 
     def values(self, facts: Mapping[str, Any], taken: tuple[Any, ...]) -> tuple[Any, ...]:
         """The values of the text's placeholders: ``taken`` for the changing ones, in order."""
@@ -171,28 +187,36 @@ class TraceEntry(tuple[TraceStep, dict[str, Any], Mapping[str, Any], tuple[Any, 
         step, outcome, facts, taken = self
         tally = step._tally
         if not tally[1]:
-            return self._json(escape, indent)
+            return self._made(escape, indent, None)
         tally[0] += 1
-        values = step.values(facts, taken)
-        if step.constant_outcome:
-            key: tuple[Any, ...] = (escape, indent, values)
-        else:
-            key = (escape, indent, values, to_json(outcome))
+        outcome_json = None if step.constant_outcome else to_json(outcome)
+        key = (escape, indent, step.values(facts, taken), outcome_json)
         cache = step.fragments
         try:
             text = cache.get(key)
         except TypeError:  # a list among the values: no cache
-            return self._json(escape, indent)
+            return self._made(escape, indent, outcome_json)
         if text is None:
             made = len(cache)
             if made >= _STEP_TRIAL and made * 2 > tally[0]:  # mostly new texts: keep none
                 cache.clear()
                 tally[1] = 0
-                return self._json(escape, indent)
+                return self._made(escape, indent, outcome_json)
             if made > _STEP_FRAGMENT_LIMIT:
                 cache.clear()
-            text = cache[key] = self._json(escape, indent)
+            text = cache[key] = self._made(escape, indent, outcome_json)
         return text
+
+    def _made(self, escape: Escape | None, indent: int | None, outcome_json: bytes | None) -> str:
+        """The JSON made anew; the compact one from the step's frame, the outcome's JSON and
+        the text's: what serialising :meth:`as_contract` writes (``escape`` changes character
+        by character, so it can be applied to the pieces)."""
+        if indent is not None:
+            return self._json(escape, indent)
+        head, tail = self[0].frame(escape)
+        outcome = _escaped((outcome_json or to_json(self[1])).decode("utf-8"), escape)
+        because = _escaped(to_json(self.because).decode("utf-8"), escape)
+        return f'{head}{outcome},"because":{because}{tail}'
 
     def _json(self, escape: Escape | None, indent: int | None) -> str:
         return _escaped(to_json(self.as_contract(), indent=indent).decode("utf-8"), escape)
