@@ -155,6 +155,25 @@ def handle_sigterm() -> None:
     signal.signal(signal.SIGTERM, _terminate)
 
 
+_OWN_PROCESS: list[bool] = []  # set by the console script (cli.main.run)
+
+
+def own_process() -> None:
+    """Mark this process as the command's own (not a test runner invoking the app)."""
+    _OWN_PROCESS.append(True)
+
+
+def settle_start_up() -> None:
+    """Before a batch: take what start-up made (modules, models, rule sets) out of the cyclic
+    garbage collector's sight (``gc.freeze``). A batch makes and frees objects per file, and
+    each full collection would walk the start-up's objects again: 50 ms of 5,000 small files.
+    Only in the command's own process: in a test runner it would keep the tests' objects."""
+    if _OWN_PROCESS:
+        import gc
+
+        gc.freeze()
+
+
 def quiet_abandoned_workbooks() -> None:
     """Silence one known shutdown message of openpyxl, and only that one.
 
