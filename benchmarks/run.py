@@ -1,5 +1,8 @@
 """Run every ``benchmarks/*_bench.py`` as its own process and print its results.
 
+``src`` is byte-compiled first: the start-up figures must not depend on whether the shell sets
+``PYTHONDONTWRITEBYTECODE`` (each benchmark's measuring helper checks it again, benchlib.run).
+
 Usage: ``python benchmarks/run.py [NAME ...]`` (names without ``_bench.py`` select benchmarks).
 Exit code 1 when any benchmark fails.
 """
@@ -11,10 +14,13 @@ import sys
 import time
 from pathlib import Path
 
+from benchlib import compile_package
+
 HERE = Path(__file__).resolve().parent
 
 
 def main(argv: list[str]) -> int:
+    compile_package()
     scripts = sorted(HERE.glob("*_bench.py"))
     if argv:
         scripts = [s for s in scripts if s.name.removesuffix("_bench.py") in argv]

@@ -270,3 +270,22 @@ def _read_until(leader: int, shown: bytearray, *, prompts: int | None) -> None:
         if not chunk:
             return
         shown.extend(chunk)
+
+
+def test_a_long_session_takes_start_up_out_of_the_collector_once(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``recommend`` freezes start-up's objects before its batch (the real command only); in a
+    session only the first does, so later commands' garbage is never frozen for good."""
+    import gc
+
+    from seiteneinsteiger.cli import output
+
+    frozen: list[int] = []
+    monkeypatch.setattr(gc, "freeze", lambda: frozen.append(1))
+    monkeypatch.setitem(output._PROCESS, "own", True)
+    monkeypatch.setitem(output._PROCESS, "settled", False)
+    line = f"recommend {REPO / 'examples' / 'intakes' / 'amal-haddad.yaml'} --format json"
+    assert session.run_lines(ROOT, [line, line, line], prefix=[]) == 0
+    assert capsys.readouterr().out.count('"format": "seiteneinsteiger/recommendation@1"') == 3
+    assert frozen == [1]

@@ -59,23 +59,41 @@ def expand_paths(paths: Sequence[Path]) -> Iterator[tuple[Path, str]]:
             continue
         found = sorted(_intake_files(path))
         shown = _display(path)
-        below = path.is_absolute() and shown != str(path)  # at or below the working directory
-        for candidate in found:
+        text = str(path)
+        below = path.is_absolute() and shown != text  # at or below the working directory
+        # Outside it (``shown`` is the absolute path), so is every file below, unless the
+        # working directory lies inside ``path``: then each file's name is worked out.
+        outside = not below and (not path.is_absolute() or not _holds_cwd(path))
+        for _, candidate in found:
             if below:  # what _display (os.path.relpath) gives, without its work for every file
                 relative = candidate.relative_to(path)
                 yield candidate, str(relative if shown == "." else Path(shown) / relative)
+            elif outside:
+                yield candidate, str(candidate)
             else:
                 yield candidate, _display(candidate)
 
 
-def _intake_files(directory: Path) -> Iterator[Path]:
-    """Every non-hidden entry below ``directory`` with an intake suffix that is not a directory.
+def _holds_cwd(directory: Path) -> bool:
+    """Whether the working directory is ``directory`` or lies below it (compared as
+    :func:`os.path.relpath` compares: by the normalised absolute paths, links not resolved)."""
+    top, cwd = os.path.abspath(directory), os.getcwd()
+    return os.path.commonpath([top, cwd]) == top
+
+
+def _intake_files(directory: Path) -> Iterator[tuple[tuple[str, ...], Path]]:
+    """Every non-hidden entry below ``directory`` with an intake suffix that is not a directory,
+    with a key that sorts the files as their paths sort (by parts, as :class:`Path` compares).
 
     ``os.walk`` tells files from directories by the directory listing itself (no ``stat`` per
     file); a linked directory is listed among the directories and not entered.
     """
+    prefix: dict[str, tuple[str, ...]] = {}
     for root, directories, names in os.walk(directory):
         directories[:] = [name for name in directories if not name.startswith(".")]
+        below = prefix.get(root, ())
+        for name in directories:
+            prefix[os.path.join(root, name)] = (*below, os.path.normcase(name))
         base = Path(root)
         for name in names:
             if (
@@ -83,7 +101,7 @@ def _intake_files(directory: Path) -> Iterator[Path]:
                 and name.lower().endswith(INTAKE_SUFFIXES)
                 and not name.endswith((".tests.yaml", ".tests.yml"))
             ):
-                yield base / name
+                yield (*below, os.path.normcase(name)), base / name
 
 
 def _display(path: Path) -> str:

@@ -280,15 +280,30 @@ def read_bytes(path: Path, shown: str, kind: InputKind, *, content: bool = True)
         raise InputFileError.at(shown, why or "Datei nicht gefunden") from None
     except OSError as exc:
         raise InputFileError.at(shown, read_failure(exc)) from None
-    with os.fdopen(fd, "rb") as handle:
-        info = os.fstat(handle.fileno())
+    try:
+        info = os.fstat(fd)
         _check_file(info, shown, kind)
-        raw = handle.read(info.st_size + 1)  # one byte more tells whether it grew meanwhile
+        raw = _read(fd, info.st_size + 1)  # one byte more tells whether it grew meanwhile
         if len(raw) > info.st_size:
-            raw += handle.read(kind.max_bytes + 1 - len(raw))
+            raw += _read(fd, kind.max_bytes + 1 - len(raw))
+    finally:
+        os.close(fd)
     if len(raw) > kind.max_bytes:  # it grew while being read
         raise _too_large(shown, len(raw), kind, at_least=True)
     return raw
+
+
+def _read(fd: int, size: int) -> bytes:
+    """Up to ``size`` bytes, fewer only at the end of the file (what a buffered file's read
+    returns, without making a file object for each of thousands of small files)."""
+    chunks: list[bytes] = []
+    while size > 0:
+        chunk = os.read(fd, size)
+        if not chunk:
+            break
+        chunks.append(chunk)
+        size -= len(chunk)
+    return b"".join(chunks)
 
 
 def _check_file(info: os.stat_result, shown: str, kind: InputKind) -> None:

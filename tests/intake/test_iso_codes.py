@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import gettext
 import json
+import struct
 import subprocess
 import sys
+from pathlib import Path
 
 import pycountry
 
@@ -62,3 +64,34 @@ def test_a_valid_code_is_checked_without_importing_pycountry() -> None:
     )
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert json.loads(done.stdout) is False
+
+
+def test_german_names_are_looked_up_as_gettext_reads_the_catalogs() -> None:
+    from seiteneinsteiger.codes import _german
+
+    for domain in ("iso639-3", "iso3166-1", "iso3166-2", "iso15924"):
+        german = gettext.translation(domain, pycountry.LOCALES_DIR, languages=["de"])
+        fast = _german(domain)
+        names = [key for key in german._catalog if isinstance(key, str)]  # type: ignore[attr-defined]
+        assert len(names) > 100
+        for name in [*names, "Klingonisch", "arabic", "Arabic "]:
+            assert fast.gettext(name) == german.gettext(name), (domain, name)
+
+
+def test_a_catalog_without_hash_table_is_left_to_gettext(tmp_path: Path) -> None:
+    from seiteneinsteiger.codes import _MoCatalog
+
+    header = b"Content-Type: text/plain; charset=UTF-8\n"
+    entries = [(b"", header), (b"Arabic", b"Arabisch")]
+    start = 28 + 16 * len(entries)
+    tables, texts = b"", b""
+    for index in (0, 1):
+        for original, translation in entries:
+            text = (original, translation)[index]
+            tables += struct.pack("<2I", len(text), start + len(texts))
+            texts += text + b"\0"
+    data = struct.pack("<7I", 0x950412DE, 0, 2, 28, 28 + 8 * len(entries), 0, 0) + tables + texts
+    (tmp_path / "x.mo").write_bytes(data)
+    assert _MoCatalog.read(tmp_path / "x.mo") is None
+    with (tmp_path / "x.mo").open("rb") as file:
+        assert gettext.GNUTranslations(file).gettext("Arabic") == "Arabisch"  # a valid file

@@ -61,8 +61,14 @@ def main(
 
 def run() -> None:
     """Console-script entry point."""
-    from seiteneinsteiger.cli.output import Terminated, handle_sigterm, quiet_abandoned_workbooks
+    from seiteneinsteiger.cli.output import (
+        Terminated,
+        handle_sigterm,
+        own_process,
+        quiet_abandoned_workbooks,
+    )
 
+    own_process()
     handle_sigterm()
     quiet_abandoned_workbooks()
     try:

@@ -155,6 +155,30 @@ def handle_sigterm() -> None:
     signal.signal(signal.SIGTERM, _terminate)
 
 
+#: ``own``: set by the console script (``cli.main.run``); ``settled``: start-up frozen.
+_PROCESS = {"own": False, "settled": False}
+
+
+def own_process() -> None:
+    """Mark this process as the command's own (not a test runner invoking the app)."""
+    _PROCESS["own"] = True
+
+
+def settle_start_up() -> None:
+    """Before a batch: take what start-up made (modules, models, rule sets) out of the cyclic
+    garbage collector's sight (``gc.freeze``). A batch makes and frees objects per file, and
+    each full collection would walk the start-up's objects again: 50 ms of 5,000 small files.
+
+    Only in the command's own process (in a test runner it would keep the tests' objects), and
+    only once: in a session, a later freeze would keep for good whatever earlier commands left
+    for the collector."""
+    if _PROCESS["own"] and not _PROCESS["settled"]:
+        import gc
+
+        gc.freeze()
+        _PROCESS["settled"] = True
+
+
 def quiet_abandoned_workbooks() -> None:
     """Silence one known shutdown message of openpyxl, and only that one.
 

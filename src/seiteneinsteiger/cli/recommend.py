@@ -16,6 +16,7 @@ from seiteneinsteiger.cli.output import (
     err,
     json_for_terminal,
     out,
+    settle_start_up,
     show_problem,
     write_json,
 )
@@ -71,6 +72,7 @@ def recommend(
     elif district is not None:
         cache.district(district, usage=True)
     run = _Run(cache, rules, district, day, fmt, explain)
+    settle_start_up()
     for loaded in load_intakes(paths, districts=known_districts(rules)):
         run.one(loaded)
     run.finish()

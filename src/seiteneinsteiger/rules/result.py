@@ -53,6 +53,11 @@ class Schulpflicht:
 
 
 _FRAGMENT_LIMIT = 20_000
+#: Trace fragments (about 1 KB each) kept per step. A step whose text shows a child's own dates
+#: repeats few of them: once it has made _STEP_TRIAL fragments, a step that made one for more
+#: than every second entry keeps none (it would hold memory for little gain).
+_STEP_FRAGMENT_LIMIT = 1_000
+_STEP_TRIAL = 200
 
 #: Facts that change while the tables of a rule set run: the outputs of tables (the engine sets
 #: them after each table) and what is derived from them; every other fact is fixed once computed.
@@ -74,26 +79,49 @@ class TraceStep:
     because: str | Template  # a Template when the text shows facts
     sources: tuple[str, ...] = ()
     #: the rule sets the same outcome whenever it fires (constants only): its entry's JSON then
-    #: depends on the values its text shows alone, and is kept in :attr:`fragments`
+    #: depends on the values its text shows alone; other entries' JSON is kept by those values
+    #: and the JSON of the outcome (see :meth:`TraceEntry.json`)
     constant_outcome: bool = False
     #: the facts its text shows that change while the tables run (outputs of tables): their
     #: values are taken when the rule fires; the others are read from the final facts
     changing: tuple[str, ...] = dataclasses.field(init=False, repr=False)
+    _names: tuple[str, ...] = dataclasses.field(init=False, repr=False)
     _slots: tuple[tuple[str, bool], ...] = dataclasses.field(init=False, repr=False)
-    fragments: dict[tuple[Escape | None, int | None, tuple[Any, ...]], str] = dataclasses.field(
+    #: entries' JSON by (escape, indent, values shown, outcome JSON or None when constant)
+    fragments: dict[tuple[Any, ...], str] = dataclasses.field(
+        init=False, default_factory=dict, compare=False, repr=False
+    )
+    #: [entries written, whether fragments are kept (1) or not (0)]
+    _tally: list[int] = dataclasses.field(
+        init=False, default_factory=lambda: [0, 1], compare=False, repr=False
+    )
+    #: the compact JSON of an entry around its outcome and text, by escape (see :meth:`frame`)
+    _frames: dict[Escape | None, tuple[str, str]] = dataclasses.field(
         init=False, default_factory=dict, compare=False, repr=False
     )
 
     def __post_init__(self) -> None:
         names = () if isinstance(self.because, str) else self.because.names
         slots = tuple((name, is_changing(name)) for name in names)
+        object.__setattr__(self, "_names", names)
         object.__setattr__(self, "_slots", slots)
         object.__setattr__(self, "changing", tuple(name for name, taken in slots if taken))
+
+    def frame(self, escape: Escape | None) -> tuple[str, str]:
+        """What the compact JSON of each entry of this step has before its outcome (up to
+        ``"outcome":``) and after its text (``,"sources":[...]}``), ``escape`` applied."""
+        frame = self._frames.get(escape)
+        if frame is None:
+            where = {"rule": self.rule, "ruleset": self.ruleset, "file": self.file}
+            head = to_json(where | {"line": self.line}).decode("utf-8")[:-1] + ',"outcome":'
+            tail = "," + to_json({"sources": self.sources}).decode("utf-8")[1:]
+            frame = self._frames[escape] = (_escaped(head, escape), _escaped(tail, escape))
+        return frame
 
     def values(self, facts: Mapping[str, Any], taken: tuple[Any, ...]) -> tuple[Any, ...]:
         """The values of the text's placeholders: ``taken`` for the changing ones, in order."""
         if not taken:
-            return tuple(facts.get(name) for name, _ in self._slots)
+            return tuple(map(facts.get, self._names)) if self._names else ()
         changing = iter(taken)
         return tuple(
             next(changing) if is_taken else facts.get(name) for name, is_taken in self._slots
@@ -149,21 +177,46 @@ class TraceEntry(tuple[TraceStep, dict[str, Any], Mapping[str, Any], tuple[Any, 
 
     def json(self, escape: Escape | None = None, indent: int | None = None) -> str:
         """This entry as JSON (an element of ``Result.to_json()``), ``escape`` applied; with
-        ``indent``, as ``json.dumps(entry, indent=indent)`` writes it on its own."""
-        step, _, facts, taken = self
-        if not step.constant_outcome:
-            return self._json(escape, indent)
-        key = (escape, indent, step.values(facts, taken))
+        ``indent``, as ``json.dumps(entry, indent=indent)`` writes it on its own.
+
+        The text is kept per step: a batch repeats most entries. Besides the step, it depends
+        on the values its text shows and on the outcome; the outcome is keyed by its compact
+        JSON (not by its values: ``1 == True`` in Python, not in JSON), except for a step whose
+        outcome is always the same.
+        """
+        step, outcome, facts, taken = self
+        tally = step._tally
+        if not tally[1]:
+            return self._made(escape, indent, None)
+        tally[0] += 1
+        outcome_json = None if step.constant_outcome else to_json(outcome)
+        key = (escape, indent, step.values(facts, taken), outcome_json)
         cache = step.fragments
         try:
             text = cache.get(key)
         except TypeError:  # a list among the values: no cache
-            return self._json(escape, indent)
+            return self._made(escape, indent, outcome_json)
         if text is None:
-            if len(cache) > _FRAGMENT_LIMIT:
+            made = len(cache)
+            if made >= _STEP_TRIAL and made * 2 > tally[0]:  # mostly new texts: keep none
                 cache.clear()
-            text = cache[key] = self._json(escape, indent)
+                tally[1] = 0
+                return self._made(escape, indent, outcome_json)
+            if made > _STEP_FRAGMENT_LIMIT:
+                cache.clear()
+            text = cache[key] = self._made(escape, indent, outcome_json)
         return text
+
+    def _made(self, escape: Escape | None, indent: int | None, outcome_json: bytes | None) -> str:
+        """The JSON made anew; the compact one from the step's frame, the outcome's JSON and
+        the text's: what serialising :meth:`as_contract` writes (``escape`` changes character
+        by character, so it can be applied to the pieces)."""
+        if indent is not None:
+            return self._json(escape, indent)
+        head, tail = self[0].frame(escape)
+        outcome = _escaped((outcome_json or to_json(self[1])).decode("utf-8"), escape)
+        because = _escaped(to_json(self.because).decode("utf-8"), escape)
+        return f'{head}{outcome},"because":{because}{tail}'
 
     def _json(self, escape: Escape | None, indent: int | None) -> str:
         return _escaped(to_json(self.as_contract(), indent=indent).decode("utf-8"), escape)
