@@ -8,6 +8,10 @@ the package without ``__pycache__`` and with ``PYTHONDONTWRITEBYTECODE=1`` (ever
 compiles every module, as on a read-only install without .pyc), against the same copy
 compiled with ``compileall`` (what pip does when it installs the wheel).
 
+Last, ``case add`` as a counsellor adds children one by one during appointments, in a session
+(``seiteneinsteiger session``, lines piped in): a new register, ``case list``, then 1 or 11
+``case add``; the difference / 10 is what each further child costs.
+
 Usage: ``python benchmarks/startup_bench.py [--repeat N]``.
 """
 
@@ -69,6 +73,12 @@ def main() -> int:
                 f"  {label:<28}{times[label]:6.0f}  Verhältnis zum Boden ({name}) {ratio:4.2f}"
                 f" ({times[label] - floor:+4.0f} ms)"
             )
+        adds = [sys.executable, "-c", _SESSION_ADDS, str(Path(tmp) / "case"), INTAKE]
+        once, eleven = (median_ms([*adds, n], repeat, env=env) for n in ("1", "11"))
+        print(
+            f"  case add in einer Sitzung, jedes weitere Kind {(eleven - once) / 10:6.0f}"
+            f"  (Sitzung mit 1 Kind {once:.0f}, mit 11 Kindern {eleven:.0f})"
+        )
         print("Bytecode (.pyc) des Pakets, eine Kopie in einem eigenen Verzeichnis:")
         copy = Path(tmp) / "src"
         shutil.copytree(REPO / "src", copy, ignore=shutil.ignore_patterns("__pycache__"))
@@ -114,6 +124,24 @@ _CASE_ADD_ANOTHER = (
     "sys.argv = ['seiteneinsteiger', 'case', 'add', str(intake)]\n"
     "from seiteneinsteiger.cli.main import run\n"
     "run()\n"
+)
+
+#: A session in a new register: ``case list``, then ``case add`` of N children, one per line.
+_SESSION_ADDS = (
+    "import os, pathlib, subprocess, sys, tempfile\n"
+    "home = pathlib.Path(tempfile.mkdtemp(dir=sys.argv[1]))\n"
+    "text = pathlib.Path(sys.argv[2]).read_text(encoding='utf-8')\n"
+    "text = '\\n'.join(l for l in text.splitlines() if not l.startswith('case_id:'))\n"
+    "lines = ['case list']\n"
+    "for n in range(int(sys.argv[3])):\n"
+    "    intake = home / f'kind-{n}.yaml'\n"
+    "    named = text.replace('family_name: Haddad', f'family_name: H{n}')\n"
+    "    intake.write_text(named, encoding='utf-8')\n"
+    "    lines.append(f'case add {intake}')\n"
+    "env = dict(os.environ, SEITENEINSTEIGER_HOME=str(home))\n"
+    "done = subprocess.run([sys.executable, '-m', 'seiteneinsteiger', 'session'],\n"
+    "    input='\\n'.join(lines) + '\\n', text=True, env=env, capture_output=True)\n"
+    "assert done.returncode == 0, done.stderr\n"
 )
 
 
