@@ -175,6 +175,39 @@ def test_typed_lines_ctrl_c_clears_the_line_and_ctrl_d_ends(
     assert prompts == ["seiteneinsteiger> "] * 4
 
 
+class _FakeHistory:
+    """readline's history as the session sees it: input() adds each line typed."""
+
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+
+    def get_current_history_length(self) -> int:
+        return len(self.lines)
+
+    def remove_history_item(self, pos: int, /) -> str:
+        return self.lines.pop(pos)
+
+
+def test_arrow_keys_bring_back_commands_but_not_what_a_command_asked(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    history = _FakeHistory()
+    typed = iter(["intake new -o kind.yaml", "Haddad", "2012-03-04", "case list"])
+
+    def read(prompt: str) -> str:
+        line = next(typed)
+        history.lines.append(line)
+        return line
+
+    monkeypatch.setattr("builtins.input", read)
+    lines = session._typed(history)
+    assert next(lines) == "intake new -o kind.yaml"
+    assert input("Familienname: ") == "Haddad"  # the command asks, with readline's input()
+    assert input("Geburtsdatum: ") == "2012-03-04"
+    assert next(lines) == "case list"
+    assert history.lines == ["intake new -o kind.yaml", "case list"]
+
+
 def test_tab_offers_commands_then_subcommands_then_options() -> None:
     assert session.completions(ROOT, [], "re") == ["recommend"]
     assert "session" not in session.completions(ROOT, [], "")
@@ -289,3 +322,16 @@ def test_a_long_session_takes_start_up_out_of_the_collector_once(
     assert session.run_lines(ROOT, [line, line, line], prefix=[]) == 0
     assert capsys.readouterr().out.count('"format": "seiteneinsteiger/recommendation@1"') == 3
     assert frozen == [1]
+
+
+def test_answers_are_dropped_from_the_real_readline_history() -> None:
+    import readline
+    readline.clear_history()
+    for line in ("intake new -o kind.yaml", "Haddad", "2012-03-04"):
+        readline.add_history(line)
+    try:
+        session._forget_after(readline, 1)
+        assert readline.get_current_history_length() == 1
+        assert readline.get_history_item(1) == "intake new -o kind.yaml"  # 1-based, unlike remove
+    finally:
+        readline.clear_history()

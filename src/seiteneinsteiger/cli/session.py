@@ -12,8 +12,9 @@ What stays loaded and what is read anew:
   read anew by each command, exactly as a single command reads it: a rule file edited during
   the session counts from the next command on (``rules.api.forget_loaded_rules``).
 
-Data protection: the lines typed are kept in memory for the arrow keys only (readline), never
-written to a history file, and forgotten when the session ends.
+Data protection: the command lines typed are kept in memory for the arrow keys only
+(readline), never written to a history file, and forgotten when the session ends; answers typed
+into a command (``intake new``) are not kept even for the arrow keys.
 
 Exit code of the session: 0 if every command succeeded, else the code of the first command
 that failed (so a script that pipes commands into a session notices a failure); a session
@@ -30,6 +31,7 @@ import sys
 import traceback
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
+from typing import Protocol
 
 import typer
 from typer import _click
@@ -80,11 +82,11 @@ def session(ctx: typer.Context) -> None:
     root = ctx.find_root().command
     prefix = ["--debug"] if is_debug(ctx) else []
     interactive = sys.stdin.isatty()
-    with _line_editing(root) if interactive else _nothing():
+    with _line_editing(root) if interactive else _nothing() as history:
         if interactive:
             err(GREETING)
             warm_up()
-        code = run_lines(root, _typed() if interactive else sys.stdin, prefix=prefix)
+        code = run_lines(root, _typed(history) if interactive else sys.stdin, prefix=prefix)
     raise typer.Exit(code)
 
 
@@ -161,25 +163,48 @@ def warm_up() -> None:
         importlib.import_module(name)
 
 
-def _typed() -> Iterator[str]:
-    """Lines typed at the prompt; Strg+C clears the line, Strg+D ends the session."""
+def _typed(history: _History | None = None) -> Iterator[str]:
+    """Lines typed at the prompt; Strg+C clears the line, Strg+D ends the session.
+
+    The arrow keys bring back the session's command lines only: what a command asks itself
+    (``intake new``: names, birth dates) is taken out of ``history`` when the command ends.
+    """
     while True:
         try:
-            yield input(PROMPT)
+            line = input(PROMPT)
         except KeyboardInterrupt:
             print(file=sys.stderr)
+            continue
         except EOFError:
             print(file=sys.stderr)
             return
+        kept = history.get_current_history_length() if history is not None else 0
+        yield line
+        if history is not None:
+            _forget_after(history, kept)
+
+
+def _forget_after(history: _History, kept: int) -> None:
+    """Drop the history entries after the first ``kept`` (readline counts from 0)."""
+    while (length := history.get_current_history_length()) > kept:
+        history.remove_history_item(length - 1)
+
+
+class _History(Protocol):
+    """What the session needs of ``readline``'s history (the module itself, in practice)."""
+
+    def get_current_history_length(self) -> int: ...
+
+    def remove_history_item(self, pos: int, /) -> object: ...
 
 
 @contextmanager
 def _nothing() -> Iterator[None]:
-    yield
+    yield None
 
 
 @contextmanager
-def _line_editing(root: _click.Command) -> Iterator[None]:
+def _line_editing(root: _click.Command) -> Iterator[_History | None]:
     """Arrow keys, history in memory and Tab completion, where the platform has readline.
 
     ``input()`` keeps its history in memory only; nothing here writes a history file, and the
@@ -188,14 +213,14 @@ def _line_editing(root: _click.Command) -> Iterator[None]:
     try:
         import readline
     except ImportError:  # pragma: no cover - Windows without pyreadline
-        yield
+        yield None
         return
     readline.set_completer_delims(" \t\n")
     readline.set_completer(_readline_completer(root, readline.get_line_buffer, readline.get_begidx))
     binding = "bind ^I rl_complete" if "libedit" in (readline.__doc__ or "") else "tab: complete"
     readline.parse_and_bind(binding)
     try:
-        yield
+        yield readline
     finally:
         readline.clear_history()
         readline.set_completer(None)
