@@ -326,6 +326,7 @@ def test_a_long_session_takes_start_up_out_of_the_collector_once(
 
 def test_answers_are_dropped_from_the_real_readline_history() -> None:
     import readline
+
     readline.clear_history()
     for line in ("intake new -o kind.yaml", "Haddad", "2012-03-04"):
         readline.add_history(line)
