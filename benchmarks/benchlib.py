@@ -13,6 +13,7 @@ import statistics
 import subprocess
 import sys
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -161,16 +162,12 @@ print(json.dumps([seconds, peak, os.waitstatus_to_exitcode(status)]))
 """
 
 
-_compiled: list[bool] = []
-
-
+@cache
 def compile_package() -> None:
     """Byte-compile ``src`` once per benchmark process, so that start-up figures do not depend
     on whether the shell sets ``PYTHONDONTWRITEBYTECODE`` (then no import writes a .pyc and
     every start compiles the modules changed since the last ``compileall``)."""
-    if not _compiled:
-        compileall.compile_dir(REPO / "src", quiet=1)
-        _compiled.append(True)
+    compileall.compile_dir(REPO / "src", quiet=1)
 
 
 def run(command: list[str], *, env: dict[str, str] | None = None) -> Run:

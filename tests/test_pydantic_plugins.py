@@ -32,17 +32,20 @@ def _install_plugin(site: Path, marker: Path) -> None:
     (info / "entry_points.txt").write_text("[pydantic]\nspy = spy_plugin:plugin\n")
 
 
-def _validate(site: Path, env_extra: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PYTHONPATH": str(site), **env_extra}
+def _environment(site: Path) -> dict[str, str]:
+    """This process's environment with ``site`` importable and no plugin switch set."""
+    env = {**os.environ, "PYTHONPATH": str(site)}
     env.pop("PYDANTIC_DISABLE_PLUGINS", None)
-    command = [sys.executable, "-m", "seiteneinsteiger", "intake", "validate", str(EXAMPLE)]
-    return subprocess.run(command, capture_output=True, text=True, env=env, check=False)
+    return env
 
 
 def test_a_pydantic_plugin_in_the_environment_is_never_loaded(tmp_path: Path) -> None:
     marker = tmp_path / "plugin-saw-something.txt"
     _install_plugin(tmp_path, marker)
-    done = _validate(tmp_path, {})
+    command = [sys.executable, "-m", "seiteneinsteiger", "intake", "validate", str(EXAMPLE)]
+    done = subprocess.run(
+        command, capture_output=True, text=True, env=_environment(tmp_path), check=False
+    )
     assert done.returncode == 0, done.stderr
     assert not marker.exists()
 
@@ -52,7 +55,5 @@ def test_the_same_plugin_is_loaded_by_pydantic_outside_the_tool(tmp_path: Path) 
     marker = tmp_path / "plugin-saw-something.txt"
     _install_plugin(tmp_path, marker)
     code = "import pydantic\nclass M(pydantic.BaseModel):\n    x: int\nM(x=1)\n"
-    env = {**os.environ, "PYTHONPATH": str(tmp_path)}
-    env.pop("PYDANTIC_DISABLE_PLUGINS", None)
-    subprocess.run([sys.executable, "-c", code], env=env, check=True)
+    subprocess.run([sys.executable, "-c", code], env=_environment(tmp_path), check=True)
     assert marker.read_text(encoding="utf-8").startswith("loaded\nvalidator")

@@ -30,7 +30,7 @@ import shlex
 import sys
 import traceback
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from typing import Protocol
 
 import typer
@@ -82,7 +82,7 @@ def session(ctx: typer.Context) -> None:
     root = ctx.find_root().command
     prefix = ["--debug"] if is_debug(ctx) else []
     interactive = sys.stdin.isatty()
-    with _line_editing(root) if interactive else _nothing() as history:
+    with _line_editing(root) if interactive else nullcontext() as history:
         if interactive:
             err(GREETING)
             warm_up()
@@ -131,7 +131,7 @@ def run_command(root: _click.Command, words: list[str]) -> int:
     """One command, exactly as ``seiteneinsteiger WORDS`` would run it; its exit code."""
     from seiteneinsteiger.rules.api import forget_loaded_rules
 
-    if COMMAND in _command_words(words):
+    if _command_word(words) == COMMAND:
         err(f"Fehler: Sie sind schon in einer Sitzung; '{COMMAND}' startet hier keine zweite.")
         return ExitCode.USAGE
     try:
@@ -153,8 +153,9 @@ def _exit_code(code: object) -> int:
     return code if isinstance(code, int) else ExitCode.INPUT
 
 
-def _command_words(words: list[str]) -> list[str]:
-    return [word for word in words if not word.startswith("-")][:1]
+def _command_word(words: list[str]) -> str | None:
+    """The command a line names: its first word that is not an option (``--debug session``)."""
+    return next((word for word in words if not word.startswith("-")), None)
 
 
 def warm_up() -> None:
@@ -196,11 +197,6 @@ class _History(Protocol):
     def get_current_history_length(self) -> int: ...
 
     def remove_history_item(self, pos: int, /) -> object: ...
-
-
-@contextmanager
-def _nothing() -> Iterator[None]:
-    yield None
 
 
 @contextmanager

@@ -181,7 +181,7 @@ class StyledRows:
 
     def _text(self, value: str) -> object:
         text = value if value.isprintable() else clean_text(value)
-        quoted = text.startswith(DANGEROUS_FIRST)
+        quoted = needs_quote_prefix(text)
         if self._alignment is None and not quoted:
             if text and text not in _ERROR_CODES:
                 return text  # openpyxl binds it as put would
