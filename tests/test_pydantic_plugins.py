@@ -57,3 +57,14 @@ def test_the_same_plugin_is_loaded_by_pydantic_outside_the_tool(tmp_path: Path) 
     code = "import pydantic\nclass M(pydantic.BaseModel):\n    x: int\nM(x=1)\n"
     subprocess.run([sys.executable, "-c", code], env=_environment(tmp_path), check=True)
     assert marker.read_text(encoding="utf-8").startswith("loaded\nvalidator")
+
+
+def test_the_stand_in_loader_says_none_and_forwards_other_names() -> None:
+    """The tool's stand-in for pydantic's plugin loader (seiteneinsteiger.cli): no plugins, and
+    a name a later pydantic may ask for comes from the real module."""
+    import seiteneinsteiger.cli  # noqa: F401 (installs the stand-in)
+
+    loader = sys.modules["pydantic.plugin._loader"]
+    assert loader.get_plugins() == ()
+    assert loader.PYDANTIC_ENTRY_POINT_GROUP == "pydantic"
+    assert not hasattr(loader, "__path__")

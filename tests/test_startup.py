@@ -79,3 +79,12 @@ def test_an_sqlite_register_at_its_schema_loads_neither_alembic_nor_psycopg(
     modules = _modules_after("case", "list", home=tmp_path)
     assert "sqlalchemy" in modules  # the command did open the register
     assert sorted(m for m in modules if m.startswith(("alembic", "psycopg", "openpyxl"))) == []
+
+
+def test_validating_intakes_does_not_scan_the_installed_packages() -> None:
+    """pydantic looks for plugins through importlib.metadata (17 ms per start); the tool has them
+    switched off and never loads that module, while the intakes are still validated."""
+    example = Path(__file__).resolve().parent.parent / "examples" / "intakes" / "amal-haddad.yaml"
+    modules = _modules_after("intake", "validate", str(example))
+    assert "seiteneinsteiger.models.intake" in modules
+    assert "importlib.metadata" not in modules

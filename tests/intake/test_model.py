@@ -7,7 +7,7 @@ import re
 from typing import Any
 
 import pytest
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from seiteneinsteiger.dates import completed_years
 from seiteneinsteiger.models.intake import Intake, check_intake
@@ -125,3 +125,25 @@ def test_completed_years_counts_the_birthday_itself() -> None:
 def test_codes_are_case_sensitive(field: str, value: Any, fragment: str) -> None:
     with pytest.raises(ValidationError, match=re.escape(fragment)):
         Intake.model_validate(_intake(**{field: value}))
+
+
+def _lists(node: Any, path: str = "") -> dict[str, list[Any]]:
+    """Every list reachable from a model, by its field path."""
+    found: dict[str, list[Any]] = {}
+    if isinstance(node, list):
+        found[path] = node
+    elif isinstance(node, BaseModel):
+        for name in type(node).model_fields:
+            found |= _lists(getattr(node, name), f"{path}.{name}")
+    return found
+
+
+def test_intakes_that_leave_out_sections_share_no_list() -> None:
+    """Sections a file leaves out may be shared between intakes only when nothing in them can
+    change: a list appended to in one intake must not appear in another."""
+    first, second = Intake.model_validate(_intake()), Intake.model_validate(_intake())
+    first_lists, second_lists = _lists(first), _lists(second)
+    assert {".family.guardians", ".schooling.certificates"} <= set(first_lists)
+    assert [path for path, items in first_lists.items() if items is second_lists[path]] == []
+    first.schooling.certificates.append("changed")  # type: ignore[arg-type]
+    assert second.schooling.certificates == []

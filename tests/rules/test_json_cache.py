@@ -63,3 +63,31 @@ def test_outcomes_equal_in_python_but_not_in_json_keep_their_own_text() -> None:
         int,
         bool,
     ]
+
+
+def _marked(text: str) -> str:
+    """A change character by character, as ``json_for_terminal`` makes one, of characters the
+    rule texts hold (``json_for_terminal`` changes none of them: controls in a child's data)."""
+    return text.translate(_MARKS)
+
+
+_MARKS = str.maketrans({"ä": "[ae]", "§": "[P]"})
+
+
+def test_an_escape_reaches_every_fragment_kept_or_new() -> None:
+    """Each trace fragment is kept per escape: a text kept without it (or with another one)
+    must never be handed out for it."""
+    rng = random.Random(7)
+    for ruleset in RULESETS:
+        for index in range(10):
+            intake = Intake.model_validate(sample_intake(rng, index, FIRST, 330))
+            if not ruleset.in_force(intake.intake_date):
+                continue
+            try:
+                result = evaluate(intake, ruleset, source="f.yaml")
+            except SeiteneinsteigerError:
+                continue
+            plain = result.to_model().model_dump_json()
+            assert result.to_json() == plain
+            assert result.to_json(escape=_marked) == _marked(plain)
+            assert result.to_json(escape=json_for_terminal) == json_for_terminal(plain)

@@ -160,14 +160,17 @@ class Intake(_Model):
     case_id: Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._/-]{0,39}$")] | None = None
     intake_date: IsoDate
     district: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]{1,39}$")] | None = None
-    counselling: Counselling = Field(default_factory=Counselling)
+    #: Sections without a list inside are shared when a file leaves them out: pydantic keeps a
+    #: hashable default instead of copying it, and nothing in them can change (frozen, no list).
+    #: The others are made per intake, so that no intake can change another one's lists.
+    counselling: Counselling = Counselling()
     pupil: Pupil
     family: Family = Field(default_factory=Family)
     languages: Languages = Field(default_factory=Languages)
     schooling: Schooling = Field(default_factory=Schooling)
     competences: Competences = Field(default_factory=Competences)
     support_needs: SupportNeeds = Field(default_factory=SupportNeeds)
-    wishes: Wishes = Field(default_factory=Wishes)
+    wishes: Wishes = Wishes()
     confidential_notes: Text | None = None
 
     def consents_to(self, recipient: ConsentScope) -> bool:

@@ -18,26 +18,28 @@ def _iso_date(value: Any) -> Any:
 
     pydantic would otherwise read an integer such as ``20130211`` as a Unix timestamp.
     """
-    if isinstance(value, dt.datetime):
-        raise PydanticCustomError("iso_date", "Datum ohne Uhrzeit erwartet (JJJJ-MM-TT)")
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, str) and ISO_DATE.match(value.strip()):
-        try:
-            return dt.date.fromisoformat(value.strip())
-        except ValueError:
+    if isinstance(value, str):  # what a file holds: checked first
+        text = value.strip()
+        if ISO_DATE.match(text):
+            try:
+                return dt.date.fromisoformat(text)
+            except ValueError:
+                raise PydanticCustomError(
+                    "iso_date",
+                    "'{value}' ist kein gültiges Datum (diesen Tag gibt es nicht)",
+                    {"value": brief(value)},
+                ) from None
+        iso = german_as_iso(value)
+        if iso is not None:  # files keep ISO dates; the command line also takes TT.MM.JJJJ
             raise PydanticCustomError(
                 "iso_date",
-                "'{value}' ist kein gültiges Datum (diesen Tag gibt es nicht)",
-                {"value": brief(value)},
-            ) from None
-    iso = german_as_iso(value) if isinstance(value, str) else None
-    if iso is not None:  # files keep ISO dates; the command line also takes TT.MM.JJJJ
-        raise PydanticCustomError(
-            "iso_date",
-            "Datum im Format JJJJ-MM-TT erwartet: '{value}' bitte als {iso} schreiben",
-            {"value": value.strip(), "iso": iso},
-        )
+                "Datum im Format JJJJ-MM-TT erwartet: '{value}' bitte als {iso} schreiben",
+                {"value": text, "iso": iso},
+            )
+    elif isinstance(value, dt.datetime):
+        raise PydanticCustomError("iso_date", "Datum ohne Uhrzeit erwartet (JJJJ-MM-TT)")
+    elif isinstance(value, dt.date):
+        return value
     raise PydanticCustomError(
         "iso_date", "Datum im Format JJJJ-MM-TT erwartet, nicht '{value}'", {"value": brief(value)}
     )

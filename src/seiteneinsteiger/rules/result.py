@@ -85,6 +85,8 @@ class TraceStep:
     #: the facts its text shows that change while the tables run (outputs of tables): their
     #: values are taken when the rule fires; the others are read from the final facts
     changing: tuple[str, ...] = dataclasses.field(init=False, repr=False)
+    #: the JSON of every entry is the same (a constant outcome and a text without placeholders)
+    fixed: bool = dataclasses.field(init=False, repr=False)
     _names: tuple[str, ...] = dataclasses.field(init=False, repr=False)
     _slots: tuple[tuple[str, bool], ...] = dataclasses.field(init=False, repr=False)
     #: entries' JSON by (escape, indent, values shown, outcome JSON or None when constant)
@@ -106,6 +108,7 @@ class TraceStep:
         object.__setattr__(self, "_names", names)
         object.__setattr__(self, "_slots", slots)
         object.__setattr__(self, "changing", tuple(name for name, taken in slots if taken))
+        object.__setattr__(self, "fixed", self.constant_outcome and not names)
 
     def frame(self, escape: Escape | None) -> tuple[str, str]:
         """What the compact JSON of each entry of this step has before its outcome (up to
@@ -185,6 +188,12 @@ class TraceEntry(tuple[TraceStep, dict[str, Any], Mapping[str, Any], tuple[Any, 
         outcome is always the same.
         """
         step, outcome, facts, taken = self
+        if step.fixed:  # one text per escape and indent
+            fixed_key = (escape, indent)
+            text = step.fragments.get(fixed_key)
+            if text is None:
+                text = step.fragments[fixed_key] = self._made(escape, indent, None)
+            return text
         tally = step._tally
         if not tally[1]:
             return self._made(escape, indent, None)
