@@ -372,9 +372,9 @@ def parse_yaml(text: str, source: str) -> Document:
         data = None
         if root is not None:
             aliases_possible = "*" in text
-            _check_shape(root, source, aliases_possible=aliases_possible)
             data = _NOT_PLAIN if aliases_possible else _plain_data(root)
             if data is _NOT_PLAIN:
+                _check_shape(root, source, aliases_possible=aliases_possible)
                 data = loader.construct_document(root)
     except DuplicateKeyError as exc:
         mark = exc.node.start_mark
@@ -399,14 +399,15 @@ _NOT_PLAIN: Any = object()
 
 def _plain_data(root: Node) -> Any:
     """The data of a document without aliases whose every node carries one of the tags the
-    :class:`StrictResolver` gives (str, int, bool, null, map, seq): what
-    :class:`StrictConstructor` builds, built without PyYAML's bookkeeping for aliases and
-    recursion, which such a document does not need (about a third of the parse time of an
-    intake). ``_NOT_PLAIN`` for any other document (an explicit tag such as ``!!float`` or
-    ``!!int 0x1f``): that one is built by the constructor.
+    :class:`StrictResolver` gives (str, int, bool, null, map, seq) and which nests no deeper
+    than ``MAX_DEPTH``: what :class:`StrictConstructor` builds, built without PyYAML's
+    bookkeeping for aliases and recursion, which such a document does not need (about a third
+    of the parse time of an intake). ``_NOT_PLAIN`` for any other document (an explicit tag such
+    as ``!!float`` or ``!!int 0x1f``, or one too deep): :func:`_check_shape` and the
+    constructor take it from there.
     """
     try:
-        return _plain(root)
+        return _plain(root, 1)
     except _NotPlain:
         return _NOT_PLAIN
 
@@ -415,7 +416,9 @@ class _NotPlain(Exception):
     pass
 
 
-def _plain(node: Node) -> Any:
+def _plain(node: Node, depth: int) -> Any:
+    if depth > MAX_DEPTH:
+        raise _NotPlain
     kind, tag = type(node), node.tag
     if kind is ScalarNode:
         value = node.value
@@ -428,10 +431,11 @@ def _plain(node: Node) -> Any:
         if tag == _INT_TAG and _DECIMAL.match(value):
             return int(value)
         raise _NotPlain
+    depth += 1
     if kind is MappingNode and tag == MAP_TAG:
         mapping: dict[Hashable, Any] = {}
         for key_node, value_node in node.value:
-            key = _plain(key_node)
+            key = _plain(key_node, depth)
             try:
                 duplicate = key in mapping
             except TypeError:  # a list or a mapping as a key
@@ -440,10 +444,10 @@ def _plain(node: Node) -> Any:
                 ) from None
             if duplicate:
                 raise DuplicateKeyError(str(key), key_node)
-            mapping[key] = _plain(value_node)
+            mapping[key] = _plain(value_node, depth)
         return mapping
     if kind is SequenceNode and tag == SEQ_TAG:
-        return [_plain(child) for child in node.value]
+        return [_plain(child, depth) for child in node.value]
     raise _NotPlain
 
 
