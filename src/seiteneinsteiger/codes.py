@@ -10,7 +10,6 @@ from __future__ import annotations
 import difflib
 import gettext
 import importlib.util
-import json
 import struct
 from enum import StrEnum
 from functools import cache
@@ -452,9 +451,14 @@ def _pycountry_dir() -> Path:
 
 @cache
 def _iso_records(database: str) -> list[dict[str, str]]:
-    """The records of one of pycountry's lists (``iso3166-1``, ``iso639-3``)."""
-    with (_pycountry_dir() / "databases" / f"{database}.json").open("rb") as file:
-        data = json.load(file)
+    """The records of one of pycountry's lists (``iso3166-1``, ``iso639-3``).
+
+    Read with pydantic's JSON parser (already loaded for the models): the 0.9 MB language list
+    takes about half the time of ``json.load``, once per command that checks a language code.
+    """
+    from pydantic_core import from_json
+
+    data = from_json((_pycountry_dir() / "databases" / f"{database}.json").read_bytes())
     (records,) = data.values()
     return list(records)
 
