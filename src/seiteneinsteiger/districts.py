@@ -17,9 +17,9 @@ from __future__ import annotations
 
 import contextlib
 import os
-from importlib import resources
 from pathlib import Path
 
+from seiteneinsteiger import DATA_DIR
 from seiteneinsteiger.codes import suggest
 from seiteneinsteiger.config import config_dir as config_dir  # re-exported
 from seiteneinsteiger.config import config_file, config_value
@@ -33,7 +33,7 @@ RULESET_FILE = "ruleset.yaml"
 
 def rules_root() -> Path:
     """The directory of the rule sets shipped with the package."""
-    return Path(str(resources.files("seiteneinsteiger") / "data" / "rules"))
+    return DATA_DIR / "rules"
 
 
 def rule_set_ids(root: Path) -> list[str]:

@@ -14,10 +14,10 @@ import itertools
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from seiteneinsteiger import DATA_DIR
 from seiteneinsteiger.codes import check_language
 from seiteneinsteiger.conditions import Condition, holds, values_of
 from seiteneinsteiger.errors import FormError, InputFileError, Problem, brief
@@ -34,7 +34,7 @@ _TEXT_OTHER = "\x00anderer Wert"
 
 def default_form_path() -> Path:
     """The questionnaire shipped with the package (``forms/intake.yaml`` in the repository)."""
-    return Path(str(resources.files("seiteneinsteiger") / "data" / "forms" / "intake.yaml"))
+    return DATA_DIR / "forms" / "intake.yaml"
 
 
 @dataclass(slots=True)

@@ -31,7 +31,9 @@ Sources = list[str] | str
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+    #: validators built when first used (see models.intake): a rule file validates its tables
+    #: and rules as part of the file's model
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, defer_build=True)
 
 
 class ParameterModel(_Model):

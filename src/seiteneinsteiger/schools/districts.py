@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from seiteneinsteiger import DATA_DIR
 from seiteneinsteiger.errors import InputFileError
 from seiteneinsteiger.intake_io import explain_validation_error
 from seiteneinsteiger.limits import InputKind
@@ -58,7 +58,7 @@ class SchoolDistrict:
 
 
 def builtin_path() -> Path:
-    return Path(str(resources.files("seiteneinsteiger") / "data" / "schools" / "districts.yaml"))
+    return DATA_DIR / "schools" / "districts.yaml"
 
 
 @functools.cache

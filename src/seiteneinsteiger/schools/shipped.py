@@ -20,9 +20,9 @@ import os
 import sys
 import tempfile
 from collections.abc import Sequence
-from importlib import resources
 from pathlib import Path
 
+from seiteneinsteiger import DATA_DIR
 from seiteneinsteiger.errors import InputFileError
 from seiteneinsteiger.schools.directory import Directory, read_directory
 from seiteneinsteiger.schools.districts import builtin_districts
@@ -31,7 +31,7 @@ DISPLAY = "data/schools/schuldaten.csv"
 
 
 def shipped_path() -> Path:
-    return Path(str(resources.files("seiteneinsteiger") / "data" / "schools" / "schuldaten.csv"))
+    return DATA_DIR / "schools" / "schuldaten.csv"
 
 
 def shipped_prefixes() -> tuple[str, ...]:
