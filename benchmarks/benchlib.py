@@ -195,6 +195,24 @@ def best(command: list[str], repeat: int, *, env: dict[str, str] | None = None) 
     return Run(fastest.seconds, max(item.peak_mb for item in runs), fastest.code)
 
 
+def best_interleaved(commands: dict[str, list[str]], repeat: int) -> dict[str, Run]:
+    """:func:`best` of each command, the commands taking turns round by round: a command and
+    its floor meet the same moments of a shared machine, so their ratio does not depend on
+    which of them ran while the machine was busy."""
+    runs: dict[str, list[Run]] = {name: [] for name in commands}
+    for _ in range(repeat):
+        for name, command in commands.items():
+            runs[name].append(run(command))
+    return {
+        name: Run(
+            min(item.seconds for item in items),
+            max(item.peak_mb for item in items),
+            min(items, key=lambda item: item.seconds).code,
+        )
+        for name, items in runs.items()
+    }
+
+
 def median_ms(command: list[str], repeat: int, *, env: dict[str, str] | None = None) -> float:
     return statistics.median(run(command, env=env).seconds for _ in range(repeat)) * 1000
 
