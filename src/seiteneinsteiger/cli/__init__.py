@@ -12,6 +12,7 @@ The module below stands in for it and answers "none"; any other name pydantic ma
 in a later version comes from the real module, loaded then.
 """
 
+import functools
 import importlib.util
 import os
 import sys
@@ -31,6 +32,11 @@ def _from_real_loader(name: str) -> Any:
     """``name`` from pydantic's own loader module (which honours the switch above)."""
     if name.startswith("__"):  # what the import system asks every module (``__path__``)
         raise AttributeError(name)
+    return getattr(_real_loader(), name)
+
+
+@functools.cache
+def _real_loader() -> ModuleType:
     package = importlib.util.find_spec("pydantic.plugin")
     assert package is not None and package.submodule_search_locations
     location = os.path.join(next(iter(package.submodule_search_locations)), "_loader.py")
@@ -38,7 +44,7 @@ def _from_real_loader(name: str) -> Any:
     assert spec is not None and spec.loader is not None
     real = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(real)
-    return getattr(real, name)
+    return real
 
 
 if _LOADER not in sys.modules:

@@ -38,6 +38,8 @@ COMMANDS = (
 #: Commands that need the whole tree when they run (the session runs every other command).
 _WHOLE_TREE = frozenset({"session"})
 _COMPLETION_VARIABLE = "_SEITENEINSTEIGER_COMPLETE"
+#: The global options a command line may give before a command run in a tree of its own.
+_GLOBAL_FLAGS = frozenset({"--debug"})
 
 
 def build_app(only: str | None = None) -> typer.Typer:
@@ -117,9 +119,6 @@ def invoked_command(argv: list[str]) -> str | None:
         return None
     before = argv[: argv.index(word)]
     return word if all(option in _GLOBAL_FLAGS for option in before) else None
-
-
-_GLOBAL_FLAGS = frozenset({"--debug"})
 
 
 def __getattr__(name: str) -> Any:

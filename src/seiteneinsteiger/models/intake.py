@@ -47,7 +47,7 @@ SchoolYears = Annotated[int, Field(ge=0, le=20)]
 class _Model(BaseModel):
     #: defer_build: pydantic builds a model's validator when the model is first used, not when
     #: its class is defined; the sections are validated as part of :class:`Intake`, so most of
-    #: them never need one of their own (about 30 ms of every command that reads an intake)
+    #: them never need one of their own (15–30 ms of every command that reads an intake)
     model_config = ConfigDict(
         extra="forbid", frozen=True, coerce_numbers_to_str=True, defer_build=True
     )
