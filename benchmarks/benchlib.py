@@ -190,7 +190,11 @@ def run(command: list[str], *, env: dict[str, str] | None = None) -> Run:
 def best(command: list[str], repeat: int, *, env: dict[str, str] | None = None) -> Run:
     """The fastest of ``repeat`` runs (the least disturbed by other work on the machine), with
     the largest peak RSS seen."""
-    runs = [run(command, env=env) for _ in range(repeat)]
+    return _fastest([run(command, env=env) for _ in range(repeat)])
+
+
+def _fastest(runs: list[Run]) -> Run:
+    """The fastest run's time and exit code, with the largest peak RSS of all runs."""
     fastest = min(runs, key=lambda item: item.seconds)
     return Run(fastest.seconds, max(item.peak_mb for item in runs), fastest.code)
 
@@ -203,14 +207,7 @@ def best_interleaved(commands: dict[str, list[str]], repeat: int) -> dict[str, R
     for _ in range(repeat):
         for name, command in commands.items():
             runs[name].append(run(command))
-    return {
-        name: Run(
-            min(item.seconds for item in items),
-            max(item.peak_mb for item in items),
-            min(items, key=lambda item: item.seconds).code,
-        )
-        for name, items in runs.items()
-    }
+    return {name: _fastest(items) for name, items in runs.items()}
 
 
 def median_ms(command: list[str], repeat: int, *, env: dict[str, str] | None = None) -> float:

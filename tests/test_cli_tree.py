@@ -3,9 +3,6 @@ same help, the same errors, the same output and exit code as in the whole tree."
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -81,30 +78,3 @@ def test_every_command_has_its_own_tree() -> None:
             if group.typer_instance is not None
         ]
         assert names == [name]
-
-
-PROBE = """
-import json, sys
-sys.argv = ["seiteneinsteiger", *json.loads(sys.argv[1])]
-from seiteneinsteiger.cli.main import run
-try:
-    run()
-except SystemExit:
-    pass
-print(json.dumps(sorted(sys.modules)), file=sys.stderr)
-"""
-
-
-def test_a_single_command_imports_no_other_command() -> None:
-    done = subprocess.run(
-        [sys.executable, "-c", PROBE, json.dumps(["recommend", EXAMPLE])],
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    modules = set(json.loads(done.stderr.strip().splitlines()[-1]))
-    assert "seiteneinsteiger.cli.recommend" in modules
-    others = {f"seiteneinsteiger.cli.{module}" for name, module, _ in COMMANDS} - {
-        "seiteneinsteiger.cli.recommend"
-    }
-    assert sorted(modules & others) == []

@@ -15,9 +15,9 @@ import pytest
 PROBE = """
 import json, sys
 sys.argv = ["seiteneinsteiger", *json.loads(sys.argv[1])]
-from seiteneinsteiger.cli.main import app
+from seiteneinsteiger.cli.main import run
 try:
-    app()
+    run()
 except SystemExit:
     pass
 print(json.dumps(sorted(sys.modules)), file=sys.stderr)
@@ -88,3 +88,14 @@ def test_validating_intakes_does_not_scan_the_installed_packages() -> None:
     modules = _modules_after("intake", "validate", str(example))
     assert "seiteneinsteiger.models.intake" in modules
     assert "importlib.metadata" not in modules
+
+
+def test_a_single_command_imports_no_other_command() -> None:
+    """A command started from the shell runs in a tree of its own (cli/main.run)."""
+    from seiteneinsteiger.cli.main import COMMANDS
+
+    example = Path(__file__).resolve().parent.parent / "examples" / "intakes" / "amal-haddad.yaml"
+    modules = _modules_after("recommend", str(example))
+    assert "seiteneinsteiger.cli.recommend" in modules
+    others = {f"seiteneinsteiger.cli.{module}" for _, module, _ in COMMANDS}
+    assert sorted(modules & (others - {"seiteneinsteiger.cli.recommend"})) == []

@@ -137,14 +137,7 @@ class StrictConstructor(yaml.constructor.SafeConstructor):
         mapping: dict[Hashable, Any] = {}
         for key_node, value_node in node.value:
             key = self.construct_object(key_node, deep=True)
-            try:
-                duplicate = key in mapping  # cheaper than isinstance(key, Hashable) per key
-            except TypeError:  # a list or a mapping as a key
-                raise yaml.constructor.ConstructorError(
-                    None, None, "ungültiger Schlüssel", key_node.start_mark
-                ) from None
-            if duplicate:
-                raise DuplicateKeyError(str(key), key_node)
+            _refuse_key(mapping, key, key_node)
             mapping[key] = self.construct_object(value_node, deep=deep)
         return mapping
 
@@ -158,6 +151,18 @@ StrictConstructor.add_constructor(
     "tag:yaml.org,2002:map",
     StrictConstructor.construct_yaml_map,  # type: ignore[type-var]
 )
+
+
+def _refuse_key(mapping: dict[Hashable, Any], key: Any, key_node: Node) -> None:
+    """Refuse a key that cannot be one (a list or a mapping) or that ``mapping`` already has."""
+    try:
+        duplicate = key in mapping  # cheaper than isinstance(key, Hashable) per key
+    except TypeError:  # a list or a mapping as a key
+        raise yaml.constructor.ConstructorError(
+            None, None, "ungültiger Schlüssel", key_node.start_mark
+        ) from None
+    if duplicate:
+        raise DuplicateKeyError(str(key), key_node)
 
 
 class StrictLoader(CParser, StrictConstructor, StrictResolver):
@@ -436,14 +441,7 @@ def _plain(node: Node, depth: int) -> Any:
         mapping: dict[Hashable, Any] = {}
         for key_node, value_node in node.value:
             key = _plain(key_node, depth)
-            try:
-                duplicate = key in mapping
-            except TypeError:  # a list or a mapping as a key
-                raise yaml.constructor.ConstructorError(
-                    None, None, "ungültiger Schlüssel", key_node.start_mark
-                ) from None
-            if duplicate:
-                raise DuplicateKeyError(str(key), key_node)
+            _refuse_key(mapping, key, key_node)
             mapping[key] = _plain(value_node, depth)
         return mapping
     if kind is SequenceNode and tag == SEQ_TAG:
