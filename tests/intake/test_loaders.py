@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
+import shutil
 from pathlib import Path
 
 import pytest
 
+from seiteneinsteiger import intake_io
 from seiteneinsteiger.intake_io import LoadedIntake, load_intake_file, load_intakes
 
 TODAY = dt.date(2026, 11, 23)
@@ -193,3 +196,29 @@ def test_directory_means_every_intake_file_below_it(tmp_path: Path) -> None:
     results = list(load_intakes([tmp_path], today=TODAY))
     assert [Path(r.source).name for r in results] == ["a.yaml", "b.yml"]
     assert all(r.ok for r in results)
+
+
+@pytest.mark.parametrize("group", [1, 3, 8])
+def test_a_folder_loads_as_its_files_one_by_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, group: int
+) -> None:
+    """load_intakes reads a few files ahead (speed); the intakes, their problems and their
+    order are those of loading each file on its own: broken and valid files, a JSON Lines file
+    with broken lines among good ones, a named pipe."""
+    folder = tmp_path / "eingang"
+    shutil.copytree(Path(__file__).parents[2] / "examples" / "invalid", folder)
+    (folder / "m-gueltig.yaml").write_text(VALID_YAML, encoding="utf-8")
+    os.mkfifo(folder / "n-pipe.yaml")
+    monkeypatch.setattr(intake_io, "GROUP", group)
+    loaded = list(load_intakes([folder], today=TODAY))
+    one_by_one = [
+        item
+        for path, shown in intake_io.expand_paths([folder])
+        for item in load_intake_file(path, shown, today=TODAY)
+    ]
+    assert len(loaded) > 2 * group
+    assert [(i.label, i.ok, _lines([i])) for i in loaded] == [
+        (i.label, i.ok, _lines([i])) for i in one_by_one
+    ]
+    assert [i.intake for i in loaded] == [i.intake for i in one_by_one]
+    assert any(i.ok for i in loaded) and any(i.line for i in loaded)

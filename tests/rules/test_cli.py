@@ -6,8 +6,11 @@ import json
 import shutil
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
+from seiteneinsteiger import intake_io
+from seiteneinsteiger.cli import recommend as recommend_cli
 from seiteneinsteiger.cli.main import app
 
 AMAL = "examples/intakes/amal-haddad.yaml"
@@ -253,3 +256,36 @@ def test_rules_show_renders_an_age_with_months(runner: CliRunner) -> None:
     parameter = next(p for p in data["parameters"] if p["name"] == "sek2_boundary_age")
     assert parameter["value"] == {"years": 15, "months": 6}
     assert parameter["parent_value"] == {"years": 16, "months": 0}
+
+
+def _mixed_batch(folder: Path) -> Path:
+    """The example intakes, with an invalid one and two the rule set does not cover (SE-T001,
+    the second only pointing to the first message) between them."""
+    shutil.copytree("examples/intakes", folder)
+    shutil.copy("examples/invalid/german-b3.yaml", folder / "c-invalid.yaml")
+    amal = Path(AMAL).read_text(encoding="utf-8")
+    for name in ("f-early.yaml", "m-early.yaml"):
+        (folder / name).write_text(amal.replace("2025-09-15", "2023-11-20", 1), encoding="utf-8")
+    return folder
+
+
+@pytest.mark.parametrize("options", [[], ["--explain"], ["-f", "json"], ["-f", "jsonl"]], ids=str)
+def test_a_batch_reads_as_if_each_intake_were_done_alone(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, options: list[str]
+) -> None:
+    """recommend evaluates and writes intakes a group at a time (speed); what the counsellor
+    sees, in which order, and the exit code are those of one intake after the other."""
+    folder = _mixed_batch(tmp_path / "eingang")
+    command = ["recommend", str(folder), *options]
+    assert len(list(folder.iterdir())) > 2 * recommend_cli.GROUP
+    grouped = runner.invoke(app, command)
+    monkeypatch.setattr(recommend_cli, "GROUP", 1)
+    monkeypatch.setattr(intake_io, "GROUP", 1)
+    alone = runner.invoke(app, command)
+    assert grouped.exit_code == alone.exit_code == 1
+    assert (grouped.stdout, grouped.stderr) == (alone.stdout, alone.stderr)
+    assert grouped.output == alone.output  # stdout and stderr interleaved as on a terminal
+    assert "c-invalid.yaml:39: languages.german" in grouped.stderr
+    assert "m-early.yaml: keine Empfehlung (siehe oben)." in grouped.stderr
+    assert "f-early.yaml: keine Empfehlung. SE-T001" in grouped.stderr
+    assert grouped.stderr.splitlines()[-1] == "3 von 20 Intakes ohne Empfehlung."
