@@ -215,19 +215,22 @@ def compile_table(rules: tuple[Rule, ...], catalogue: Mapping[str, FieldSpec]) -
     ``day``), in table order; one generated Python function for the whole table.
 
     The generated source holds only names this function makes up (``k0`` for a field name,
-    ``c0`` for an operand, ``r0`` for a rule, ``p0`` for a compiled test) and fixed operators;
+    ``c0`` for an operand, ``r0`` for a rule, ``p0`` for a compiled test, ``v0`` for the value
+    of a fact, read once at the start) and fixed operators;
     every value written in a rule file stays a Python object in the function's namespace and is
     never part of the source. The tests the generator does not inline call their closure from
     :func:`_compile_test`; a property test keeps the result equal to ``conditions.holds``.
     """
     generator = _TableSource(catalogue)
-    lines = ["def match(f, day):", "    g = f.get", "    m = []"]
+    body = []
     for rule in rules:
         expression = generator.condition(rule.condition)
         if not rule.timeless:
             expression = f"{expression} and {generator.constant(rule, 'r')}.in_force(day)"
-        lines += [f"    if {expression}:", f"        m.append({generator.constant(rule, 'r')})"]
-    lines.append("    return m")
+        body += [f"    if {expression}:", f"        m.append({generator.constant(rule, 'r')})"]
+    # every fact the table reads, read once (rules of a table mostly test the same facts)
+    reads = [f"    {local} = g({key})" for key, local in generator.reads.values()]
+    lines = ["def match(f, day):", "    g = f.get", *reads, "    m = []", *body, "    return m"]
     code = compile("\n".join(lines), "<rules: decision table>", "exec")
     exec(code, generator.namespace)
     match: Matcher = generator.namespace["match"]
@@ -241,6 +244,8 @@ class _TableSource:
         self.catalogue = catalogue
         self.namespace: dict[str, Any] = {"__builtins__": {}, "_EMPTY": (None, ())}
         self._names: dict[int, str] = {}
+        #: by fact: the constant that holds its name (``k0``), the local variable with its value
+        self.reads: dict[str, tuple[str, str]] = {}
 
     def constant(self, value: Any, prefix: str = "c") -> str:
         name = self._names.get(id(value))
@@ -249,6 +254,13 @@ class _TableSource:
             self._names[id(value)] = name
             self.namespace[name] = value
         return name
+
+    def read(self, name: str) -> str:
+        """The local variable that holds the value of the fact ``name``."""
+        found = self.reads.get(name)
+        if found is None:
+            found = self.reads[name] = (self.constant(name, "k"), f"v{len(self.reads)}")
+        return found[1]
 
     def condition(self, condition: Condition) -> str:
         parts = [self.test(test) for test in condition.tests]
@@ -264,7 +276,7 @@ class _TableSource:
     def test(self, test: Test) -> str:
         spec = self.catalogue[test.field]
         op, operand = test.operator, test.operand
-        key = f"g({self.constant(test.field, 'k')})"
+        key = self.read(test.field)
         if op in {"known", "empty"}:
             truth = self.constant(operand)
             if op == "known":
