@@ -119,7 +119,7 @@ class _Run:
             self.flags,
             self.trace,
         )
-        apply, get = self._apply, facts.get
+        apply, get, setdefault = self._apply, facts.get, facts.setdefault
         for table in tables:
             matched = table.match(facts, day)
             if matched:
@@ -127,16 +127,29 @@ class _Run:
                     raise _overlap(table, matched)
                 set_here: dict[str, Rule] = {}
                 for rule in matched:
-                    outcome = apply(rule.assignments, rule.flags, set_here, rule)
+                    if rule.assignments:
+                        outcome = apply(rule.assignments, rule.flags, set_here, rule)
+                    else:  # flags only (half the rules of the NRW rule set)
+                        for flag in rule.flags:
+                            flags[flag] = None
+                        outcome = {"flags": list(rule.flags)} if rule.flags else {}
                     step = rule.step  # values that later tables change are taken now
                     changing = step.changing
                     taken = tuple(map(get, changing)) if changing else ()
                     trace.append(TraceEntry((step, outcome, facts, taken)))
-            else:
+            elif table.otherwise is not None or table.unique:
                 self._no_match(table)
-            for name, default in table.defaults:
-                value = outputs.get(name, default)
-                facts[name] = tuple(value) if type(value) is list else value
+            if matched or table.otherwise is not None:
+                for name, default in table.defaults:
+                    value = outputs.get(name, default)
+                    facts[name] = tuple(value) if type(value) is list else value
+            else:
+                # No output set. Only the tables that decide an output set it (the compiler
+                # refuses anything else), and each copies it into the facts, so its fact is
+                # already what this copy would give; an output no table has set yet gets its
+                # default.
+                for name, default in table.defaults:
+                    setdefault(name, default)
             if len(flags) != len(facts["flags"]):
                 facts["flags"] = tuple(flags)
             if table.decides_forms:
