@@ -289,3 +289,17 @@ def test_a_batch_reads_as_if_each_intake_were_done_alone(
     assert "m-early.yaml: keine Empfehlung (siehe oben)." in grouped.stderr
     assert "f-early.yaml: keine Empfehlung. SE-T001" in grouped.stderr
     assert grouped.stderr.splitlines()[-1] == "3 von 20 Intakes ohne Empfehlung."
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "json"])
+def test_json_reaches_a_stdout_that_does_not_write_utf8_as_text(fmt: str) -> None:
+    """recommend writes its JSON as UTF-8 bytes; to an output in another encoding (a Windows
+    console: cp1252) it writes text, so that the umlauts, dashes and quotation marks of the
+    reasons arrive as that encoding spells them."""
+    command = ["recommend", AMAL, "--format", fmt]
+    utf8 = CliRunner().invoke(app, command)
+    windows = CliRunner(charset="cp1252").invoke(app, command)
+    assert utf8.exit_code == windows.exit_code == 0, windows.stderr
+    assert "ä" in utf8.stdout and "„" in utf8.stdout
+    assert windows.stdout == utf8.stdout
+    assert windows.stdout_bytes == utf8.stdout.encode("cp1252") != utf8.stdout_bytes

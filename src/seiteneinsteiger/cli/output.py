@@ -13,6 +13,7 @@ the C1 controls and the bidirectional controls as ``\uXXXX`` (same data for ever
 
 from __future__ import annotations
 
+import codecs
 import json
 import os
 import re
@@ -90,21 +91,42 @@ def write_json(text: str, *, end: str = "\n") -> None:
     stream.flush()
 
 
+def write_json_bytes(data: bytes, *, end: bytes = b"\n") -> None:
+    """:func:`write_json` for JSON text in UTF-8: straight to stdout's bytes when it writes
+    UTF-8 (a batch's megabytes are not decoded and encoded again), else as text."""
+    stream = sys.stdout
+    buffer = getattr(stream, "buffer", None)
+    if buffer is None or not _writes_utf8(stream):
+        write_json(data.decode("utf-8"), end=end.decode("utf-8"))
+        return
+    stream.flush()  # text written before goes first
+    buffer.write(data + end)
+    buffer.flush()
+
+
+def _writes_utf8(stream: Any) -> bool:
+    encoding = getattr(stream, "encoding", None)
+    try:
+        return encoding is not None and codecs.lookup(encoding).name == "utf-8"
+    except LookupError:
+        return False
+
+
 class JsonArrayWriter:
     """A JSON array written item by item (``--format json`` of a batch, flat memory).
 
     The text is exactly what :func:`emit_json` writes for the whole list: items indented by two
     spaces, ``[]`` when there is none. Each item comes as JSON text indented by two spaces
-    (``json.dumps(item, indent=2)``), already passed through :func:`json_for_terminal`; a line
-    break inside it only ever separates JSON tokens.
+    (``json.dumps(item, indent=2)``) in UTF-8, already passed through
+    :func:`json_for_terminal`; a line break inside it only ever separates JSON tokens.
     """
 
     def __init__(self) -> None:
         self.count = 0
 
-    def add(self, item_json: str) -> None:
-        head = "[\n  " if self.count == 0 else ",\n  "
-        write_json(head + item_json.replace("\n", "\n  "), end="")
+    def add(self, item_json: bytes) -> None:
+        head = b"[\n  " if self.count == 0 else b",\n  "
+        write_json_bytes(head + item_json.replace(b"\n", b"\n  "), end=b"")
         self.count += 1
 
     def close(self) -> None:

@@ -19,7 +19,7 @@ from seiteneinsteiger.cli.output import (
     out,
     settle_start_up,
     show_problem,
-    write_json,
+    write_json_bytes,
 )
 from seiteneinsteiger.errors import ExitCode, SeiteneinsteigerError, UsageError
 
@@ -133,16 +133,16 @@ class _Run:
             return exc
         return result, ruleset.flags
 
-    def _json(self, outcome: _Evaluated) -> str | None:
+    def _json(self, outcome: _Evaluated) -> bytes | None:
         if not isinstance(outcome, tuple):
             return None
         if self.fmt is StreamFormat.jsonl:
-            return outcome[0].to_json(escape=json_for_terminal)
+            return outcome[0].to_json_bytes(escape=json_for_terminal)
         if self.fmt is StreamFormat.json:
-            return outcome[0].to_json(indent=2, escape=json_for_terminal)
+            return outcome[0].to_json_bytes(indent=2, escape=json_for_terminal)
         return None
 
-    def _show(self, loaded: LoadedIntake, outcome: _Evaluated, text: str | None) -> None:
+    def _show(self, loaded: LoadedIntake, outcome: _Evaluated, text: bytes | None) -> None:
         self.count += 1
         for problem in loaded.problems:
             show_problem(problem, to_err=True)
@@ -156,7 +156,7 @@ class _Run:
         elif self.array is not None:
             self.array.add(text)
         else:
-            write_json(text)
+            write_json_bytes(text)
 
     def _report(self, label: str, exc: SeiteneinsteigerError) -> None:
         if exc.message in self.reported:

@@ -89,8 +89,9 @@ class TraceStep:
     fixed: bool = dataclasses.field(init=False, repr=False)
     _names: tuple[str, ...] = dataclasses.field(init=False, repr=False)
     _slots: tuple[tuple[str, bool], ...] = dataclasses.field(init=False, repr=False)
-    #: entries' JSON by (escape, indent, values shown, outcome JSON or None when constant)
-    fragments: dict[tuple[Any, ...], str] = dataclasses.field(
+    #: entries' JSON (UTF-8) by (escape, indent, values shown, outcome JSON or None when
+    #: constant)
+    fragments: dict[tuple[Any, ...], bytes] = dataclasses.field(
         init=False, default_factory=dict, compare=False, repr=False
     )
     #: [entries written, whether fragments are kept (1) or not (0)]
@@ -98,7 +99,7 @@ class TraceStep:
         init=False, default_factory=lambda: [0, 1], compare=False, repr=False
     )
     #: the compact JSON of an entry around its outcome and text, by escape (see :meth:`frame`)
-    _frames: dict[Escape | None, tuple[str, str]] = dataclasses.field(
+    _frames: dict[Escape | None, tuple[bytes, bytes]] = dataclasses.field(
         init=False, default_factory=dict, compare=False, repr=False
     )
 
@@ -110,14 +111,14 @@ class TraceStep:
         object.__setattr__(self, "changing", tuple(name for name, taken in slots if taken))
         object.__setattr__(self, "fixed", self.constant_outcome and not names)
 
-    def frame(self, escape: Escape | None) -> tuple[str, str]:
+    def frame(self, escape: Escape | None) -> tuple[bytes, bytes]:
         """What the compact JSON of each entry of this step has before its outcome (up to
         ``"outcome":``) and after its text (``,"sources":[...]}``), ``escape`` applied."""
         frame = self._frames.get(escape)
         if frame is None:
             where = {"rule": self.rule, "ruleset": self.ruleset, "file": self.file}
-            head = to_json(where | {"line": self.line}).decode("utf-8")[:-1] + ',"outcome":'
-            tail = "," + to_json({"sources": self.sources}).decode("utf-8")[1:]
+            head = to_json(where | {"line": self.line})[:-1] + b',"outcome":'
+            tail = b"," + to_json({"sources": self.sources})[1:]
             frame = self._frames[escape] = (_escaped(head, escape), _escaped(tail, escape))
         return frame
 
@@ -180,7 +181,11 @@ class TraceEntry(tuple[TraceStep, dict[str, Any], Mapping[str, Any], tuple[Any, 
 
     def json(self, escape: Escape | None = None, indent: int | None = None) -> str:
         """This entry as JSON (an element of ``Result.to_json()``), ``escape`` applied; with
-        ``indent``, as ``json.dumps(entry, indent=indent)`` writes it on its own.
+        ``indent``, as ``json.dumps(entry, indent=indent)`` writes it on its own."""
+        return self.json_bytes(escape, indent).decode("utf-8")
+
+    def json_bytes(self, escape: Escape | None = None, indent: int | None = None) -> bytes:
+        """:meth:`json` in UTF-8, as it is kept.
 
         The text is kept per step: a batch repeats most entries. Besides the step, it depends
         on the values its text shows and on the outcome; the outcome is keyed by its compact
@@ -216,19 +221,16 @@ class TraceEntry(tuple[TraceStep, dict[str, Any], Mapping[str, Any], tuple[Any, 
             text = cache[key] = self._made(escape, indent, outcome_json)
         return text
 
-    def _made(self, escape: Escape | None, indent: int | None, outcome_json: bytes | None) -> str:
+    def _made(self, escape: Escape | None, indent: int | None, outcome_json: bytes | None) -> bytes:
         """The JSON made anew; the compact one from the step's frame, the outcome's JSON and
         the text's: what serialising :meth:`as_contract` writes (``escape`` changes character
         by character, so it can be applied to the pieces)."""
         if indent is not None:
-            return self._json(escape, indent)
+            return _escaped(to_json(self.as_contract(), indent=indent), escape)
         head, tail = self[0].frame(escape)
-        outcome = _escaped((outcome_json or to_json(self[1])).decode("utf-8"), escape)
-        because = _escaped(to_json(self.because).decode("utf-8"), escape)
-        return f'{head}{outcome},"because":{because}{tail}'
-
-    def _json(self, escape: Escape | None, indent: int | None) -> str:
-        return _escaped(to_json(self.as_contract(), indent=indent).decode("utf-8"), escape)
+        outcome = _escaped(outcome_json or to_json(self[1]), escape)
+        because = _escaped(to_json(self.because), escape)
+        return b"".join((head, outcome, b',"because":', because, tail))
 
     def as_contract(self) -> dict[str, Any]:
         step = self[0]
@@ -391,36 +393,44 @@ class Result:
         """The JSON text of the contract: what ``Recommendation.model_dump_json()`` writes
         (compact), or with ``indent`` what ``json.dumps(..., indent=indent)`` writes; with
         ``escape`` (a change character by character, such as cli.output.json_for_terminal)
-        applied to it.
+        applied to it."""
+        return self.to_json_bytes(indent, escape=escape).decode("utf-8")
 
-        The compact text is put together from the text of the fields before the trace, the
-        trace entries and the why-not texts, the last two mostly kept from earlier results
-        (see :meth:`TraceEntry.json`): byte for byte what serialising the whole object writes.
+    def to_json_bytes(self, indent: int | None = None, *, escape: Escape | None = None) -> bytes:
+        """:meth:`to_json` in UTF-8, as a command writes it (a batch writes megabytes: made
+        as bytes, it is never decoded and encoded again).
+
+        The text is put together from the text of the fields before the trace, the trace
+        entries and the why-not texts, the last two mostly kept from earlier results (see
+        :meth:`TraceEntry.json_bytes`): byte for byte what serialising the whole object writes.
         """
         if indent is not None:
             return self._indented(indent, escape)
         contract = self.as_contract(trace=False)
-        head = _escaped(to_json(contract).decode("utf-8")[:-1], escape)  # no closing brace
-        trace = ",".join([entry.json(escape) for entry in self.trace])
+        head = _escaped(to_json(contract)[:-1], escape)  # no closing brace
+        trace = b",".join([entry.json_bytes(escape) for entry in self.trace])
         why_not = _why_not_json(tuple(self.why_not.items()), escape, None)
-        return f'{head},"trace":[{trace}],"why_not":{why_not}}}'
+        return b"".join((head, b',"trace":[', trace, b'],"why_not":', why_not, b"}"))
 
-    def _indented(self, indent: int, escape: Escape | None) -> str:
+    def _indented(self, indent: int, escape: Escape | None) -> bytes:
         """The indented text from the same pieces: each piece written on its own and moved to
         its depth (a line break in JSON text only ever separates tokens)."""
         contract = self.as_contract(trace=False)
-        head = _escaped(to_json(contract, indent=indent).decode("utf-8")[:-2], escape)  # "\n}"
-        one, two = " " * indent, " " * (2 * indent)
+        head = _escaped(to_json(contract, indent=indent)[:-2], escape)  # "\n}"
+        one, two = b" " * indent, b" " * (2 * indent)
         if self.trace:
-            entries = ",\n".join(
-                two + entry.json(escape, indent).replace("\n", "\n" + two) for entry in self.trace
+            entries = b",\n".join(
+                two + entry.json_bytes(escape, indent).replace(b"\n", b"\n" + two)
+                for entry in self.trace
             )
-            trace = f"[\n{entries}\n{one}]"
+            trace = b"[\n" + entries + b"\n" + one + b"]"
         else:
-            trace = "[]"
+            trace = b"[]"
         why_not = _why_not_json(tuple(self.why_not.items()), escape, indent)
-        why_not = why_not.replace("\n", "\n" + one)
-        return f'{head},\n{one}"trace": {trace},\n{one}"why_not": {why_not}\n}}'
+        why_not = why_not.replace(b"\n", b"\n" + one)
+        return b"".join(
+            (head, b",\n", one, b'"trace": ', trace, b",\n", one, b'"why_not": ', why_not, b"\n}")
+        )
 
     def to_json_dict(self) -> dict[str, Any]:
         """The JSON object of the contract (dates as ISO strings): ``model_dump(mode="json")``."""
@@ -487,26 +497,30 @@ _FIELDS = tuple(inspect.signature(Result.__init__).parameters)[1:]
 Escape = Callable[[str], str]
 
 
-def _escaped(text: str, escape: Escape | None) -> str:
-    return escape(text) if escape is not None else text
+def _escaped(data: bytes, escape: Escape | None) -> bytes:
+    """``escape`` applied to UTF-8 JSON text (the same bytes when it changes nothing)."""
+    if escape is None:
+        return data
+    text = data.decode("utf-8")
+    escaped = escape(text)
+    return data if escaped is text else escaped.encode("utf-8")
 
 
-_WHY_NOT_JSON: dict[tuple[Escape | None, int | None, tuple[tuple[str, str], ...]], str] = {}
+_WHY_NOT_JSON: dict[tuple[Escape | None, int | None, tuple[tuple[str, str], ...]], bytes] = {}
 
 
 def _why_not_json(
     items: tuple[tuple[str, str], ...], escape: Escape | None, indent: int | None
-) -> str:
+) -> bytes:
     """The JSON of a why-not object; most batches repeat a few hundred of them (the texts are
     kept by the rule set, so their hashes are known)."""
     key = (escape, indent, items)
-    text = _WHY_NOT_JSON.get(key)
-    if text is None:
+    found = _WHY_NOT_JSON.get(key)
+    if found is None:
         if len(_WHY_NOT_JSON) > _FRAGMENT_LIMIT:
             _WHY_NOT_JSON.clear()
-        json_text = to_json(dict(items), indent=indent).decode("utf-8")
-        text = _WHY_NOT_JSON[key] = _escaped(json_text, escape)
-    return text
+        found = _WHY_NOT_JSON[key] = _escaped(to_json(dict(items), indent=indent), escape)
+    return found
 
 
 def member_lookup(enum: Any) -> Mapping[str, Any]:
