@@ -19,6 +19,7 @@ it. Errors carry their location as data (:meth:`SeiteneinsteigerError.at`).
 
 from __future__ import annotations
 
+import codecs
 import json
 import os
 import re
@@ -282,8 +283,10 @@ def read_text(path: Path, display: str | None = None, *, kind: InputKind) -> str
             "Datei ist binär, keine Text-, YAML- oder JSON-Datei",
             hint="Ausgefüllte Excel-Formulare liest 'seiteneinsteiger intake import'.",
         )
+    if raw.startswith(codecs.BOM_UTF8):  # what "utf-8-sig" does, without its Python codec
+        raw = raw[len(codecs.BOM_UTF8) :]
     try:
-        text = raw.decode("utf-8-sig")
+        text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise InputFileError.at(
             shown,

@@ -222,3 +222,29 @@ def test_a_folder_loads_as_its_files_one_by_one(
     ]
     assert [i.intake for i in loaded] == [i.intake for i in one_by_one]
     assert any(i.ok for i in loaded) and any(i.line for i in loaded)
+
+
+@pytest.mark.parametrize("name", ["bom.yaml", "bom.json"])
+def test_a_byte_order_mark_is_not_part_of_the_file(tmp_path: Path, name: str) -> None:
+    """Editors on Windows start UTF-8 files with a byte order mark: it is skipped (once)."""
+    text = VALID_YAML if name.endswith(".yaml") else json.dumps(_valid_data(), default=str)
+    path = tmp_path / name
+    path.write_bytes(b"\xef\xbb\xbf" + text.encode("utf-8"))
+    [loaded] = load_intake_file(path, name, today=TODAY)
+    assert loaded.ok, _lines([loaded])
+    assert loaded.intake is not None and loaded.intake.pupil.family_name == "Haddad"
+
+
+def test_a_byte_that_is_not_utf8_is_located_after_a_byte_order_mark(tmp_path: Path) -> None:
+    path = tmp_path / "latin1.yaml"
+    text = VALID_YAML.replace("Weg 1", "Stra\u00dfe 1")
+    path.write_bytes(b"\xef\xbb\xbf" + text.encode("latin-1"))
+    [line] = _lines(load_intake_file(path, "latin1.yaml", today=TODAY))
+    assert line.startswith("latin1.yaml:10: Datei ist nicht in UTF-8 kodiert. ")
+
+
+def _valid_data() -> object:
+    """VALID_YAML's data as this tool reads it (``NO`` is Norway, not false)."""
+    from seiteneinsteiger.yamlsource import parse_yaml
+
+    return parse_yaml(VALID_YAML, "valid.yaml").data
