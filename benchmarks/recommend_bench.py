@@ -46,6 +46,7 @@ def engine_rates(directory: Path) -> tuple[float, float, int, int]:
     texts equal the reference engine's."""
     sys.path.insert(0, str(REPO / "tests"))
     from rules.reference_engine import evaluate as reference_evaluate
+    from seiteneinsteiger.cli.output import json_for_terminal
     from seiteneinsteiger.rules.api import RuleSetCache
     from seiteneinsteiger.rules.engine import evaluate
 
@@ -61,9 +62,9 @@ def engine_rates(directory: Path) -> tuple[float, float, int, int]:
         for intake in intakes:
             evaluate(intake, ruleset)
 
-    def with_json() -> None:
+    def with_json() -> None:  # what --format jsonl writes for each intake
         for intake in intakes:
-            evaluate(intake, ruleset).to_json()
+            evaluate(intake, ruleset).to_json_bytes(escape=json_for_terminal)
 
     return _rate(alone, len(intakes)), _rate(with_json, len(intakes)), len(intakes), same
 
