@@ -19,8 +19,7 @@ import yaml
 from yaml.nodes import ScalarNode
 
 from seiteneinsteiger.models.intake import Intake
-
-_STR_TAG = "tag:yaml.org,2002:str"
+from seiteneinsteiger.yamlsource import SEQ_TAG, STR_TAG
 
 # Plain scalars that a YAML 1.2 (core schema) or YAML 1.1 reader types as something else than a
 # string; PyYAML's own resolver (checked as well) misses some of them, e.g. ``1e3`` and ``y``.
@@ -53,7 +52,7 @@ def needs_quotes(text: str) -> bool:
     if text == "" or _NOT_TEXT.match(text):
         return True
     tag = _RESOLVER.resolve(ScalarNode, text, (True, False))  # type: ignore[no-untyped-call]
-    return bool(tag != _STR_TAG)
+    return bool(tag != STR_TAG)
 
 
 class IntakeDumper(yaml.SafeDumper):
@@ -69,13 +68,13 @@ def _represent_text(dumper: yaml.SafeDumper, value: str) -> ScalarNode:
         style = "|"
     elif needs_quotes(text):
         style = '"'
-    return dumper.represent_scalar(_STR_TAG, text, style=style)
+    return dumper.represent_scalar(STR_TAG, text, style=style)
 
 
 def _represent_list(dumper: yaml.SafeDumper, value: list[Any]) -> yaml.SequenceNode:
     """A list of codes on one line (``scope: [school, schulamt]``), as people write it."""
     flow = all(not isinstance(item, dict | list) for item in value)
-    return dumper.represent_sequence("tag:yaml.org,2002:seq", value, flow_style=flow)
+    return dumper.represent_sequence(SEQ_TAG, value, flow_style=flow)
 
 
 IntakeDumper.add_representer(str, _represent_text)

@@ -111,17 +111,17 @@ class StrictResolver(yaml.resolver.Resolver):
 
 
 StrictResolver.add_implicit_resolver(
-    "tag:yaml.org,2002:bool",
+    _BOOL_TAG,
     re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
     list("tTfF"),
 )
 StrictResolver.add_implicit_resolver(
-    "tag:yaml.org,2002:int",
+    _INT_TAG,
     re.compile(r"^(?:[-+]?(?:0|[1-9][0-9]*))$"),
     list("-+0123456789"),
 )
 StrictResolver.add_implicit_resolver(
-    "tag:yaml.org,2002:null",
+    _NULL_TAG,
     re.compile(r"^(?:~|null|Null|NULL|)$"),
     ["~", "n", "N", ""],
 )
@@ -149,7 +149,7 @@ class StrictConstructor(yaml.constructor.SafeConstructor):
 
 
 StrictConstructor.add_constructor(
-    "tag:yaml.org,2002:map",
+    MAP_TAG,
     StrictConstructor.construct_yaml_map,  # type: ignore[type-var]
 )
 
