@@ -195,10 +195,10 @@ class TraceEntry(tuple[TraceStep, dict[str, Any], Mapping[str, Any], tuple[Any, 
         step, outcome, facts, taken = self
         if step.fixed:  # one text per escape and indent
             fixed_key = (escape, indent)
-            text = step.fragments.get(fixed_key)
-            if text is None:
-                text = step.fragments[fixed_key] = self._made(escape, indent, None)
-            return text
+            kept = step.fragments.get(fixed_key)
+            if kept is None:
+                kept = step.fragments[fixed_key] = self._made(escape, indent, None)
+            return kept
         tally = step._tally
         if not tally[1]:
             return self._made(escape, indent, None)
@@ -207,10 +207,10 @@ class TraceEntry(tuple[TraceStep, dict[str, Any], Mapping[str, Any], tuple[Any, 
         key = (escape, indent, step.values(facts, taken), outcome_json)
         cache = step.fragments
         try:
-            text = cache.get(key)
+            kept = cache.get(key)
         except TypeError:  # a list among the values: no cache
             return self._made(escape, indent, outcome_json)
-        if text is None:
+        if kept is None:
             made = len(cache)
             if made >= _STEP_TRIAL and made * 2 > tally[0]:  # mostly new texts: keep none
                 cache.clear()
@@ -218,8 +218,8 @@ class TraceEntry(tuple[TraceStep, dict[str, Any], Mapping[str, Any], tuple[Any, 
                 return self._made(escape, indent, outcome_json)
             if made > _STEP_FRAGMENT_LIMIT:
                 cache.clear()
-            text = cache[key] = self._made(escape, indent, outcome_json)
-        return text
+            kept = cache[key] = self._made(escape, indent, outcome_json)
+        return kept
 
     def _made(self, escape: Escape | None, indent: int | None, outcome_json: bytes | None) -> bytes:
         """The JSON made anew; the compact one from the step's frame, the outcome's JSON and
