@@ -12,6 +12,7 @@ import pytest
 
 from seiteneinsteiger import intake_io
 from seiteneinsteiger.intake_io import LoadedIntake, load_intake_file, load_intakes
+from seiteneinsteiger.yamlsource import parse_yaml
 
 TODAY = dt.date(2026, 11, 23)
 
@@ -226,7 +227,7 @@ def test_a_folder_loads_as_its_files_one_by_one(
 
 @pytest.mark.parametrize("name", ["bom.yaml", "bom.json"])
 def test_a_byte_order_mark_is_not_part_of_the_file(tmp_path: Path, name: str) -> None:
-    """Editors on Windows start UTF-8 files with a byte order mark: it is skipped (once)."""
+    """Editors on Windows start UTF-8 files with a byte order mark: it is not read as text."""
     text = VALID_YAML if name.endswith(".yaml") else json.dumps(_valid_data(), default=str)
     path = tmp_path / name
     path.write_bytes(b"\xef\xbb\xbf" + text.encode("utf-8"))
@@ -245,6 +246,4 @@ def test_a_byte_that_is_not_utf8_is_located_after_a_byte_order_mark(tmp_path: Pa
 
 def _valid_data() -> object:
     """VALID_YAML's data as this tool reads it (``NO`` is Norway, not false)."""
-    from seiteneinsteiger.yamlsource import parse_yaml
-
     return parse_yaml(VALID_YAML, "valid.yaml").data
